@@ -16,6 +16,11 @@ export interface ScanPlan {
   columns: string[][];
   /** What the node returns. */
   output: OutputSpec;
+  /**
+   * Most combinations one `Choose(n)` may form in one event; the kernel stops with an error
+   * above it. Defaults to 1,000,000 when absent.
+   */
+  maxCombinationsPerEvent?: number;
 }
 
 /** The result a scan produces at the node. */

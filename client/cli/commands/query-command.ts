@@ -1,0 +1,128 @@
+import { promises as fs } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { HistogramPartial, ScalarPartial } from '../../../object-class/kernels/plan.js';
+import type { OutputRequest } from '../../../transformers/planner/plan-query.js';
+import { formatSummary } from '../../../transformers/service/query-summary.js';
+import { encodeRows, writeOutput, type RowFormat } from '../../io/write-rows.js';
+import { formatHistogramCsv, parseHistogramSpec } from '../../plot/histogram-csv.js';
+import { CliError } from '../cli-error.js';
+import { CLUSTER_OPTIONS, connect, STORE_OPTIONS } from '../store-options.js';
+
+export const QUERY_USAGE = `skysift query --dataset NAME [options] (QUERY | --file QUERY_FILE)
+
+Runs a func_adl query (Python lambda form or qastle) on the storage nodes and prints the reduced
+result on standard output; the pushdown summary goes to standard error.
+
+  --dataset NAME          dataset to query (required)
+  --file FILE             read the query from FILE; a line '# hist: BINS,LOW,HIGH' in it sets --hist
+  --hist BINS,LOW,HIGH    fill a histogram of the query's values instead of returning rows
+  --format F              csv (default), json, arrow or parquet; arrow and parquet need -o for rows
+  -o, --output FILE       write the result to FILE instead of standard output
+  --quiet                 do not print the summary
+  --endpoint HOST:PORT    use a running transformer instead of the embedded cluster
+  --nodes N               storage nodes of the embedded cluster (default 2)
+  --home DIR, --store URL, --s3-endpoint URL   the store (see 'skysift ingest --help')`;
+
+const FORMATS: readonly RowFormat[] = ['csv', 'json', 'arrow', 'parquet'];
+
+/** Runs `skysift query`. */
+export async function queryCommand(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      dataset: { type: 'string' },
+      file: { type: 'string' },
+      hist: { type: 'string' },
+      format: { type: 'string' },
+      output: { type: 'string', short: 'o' },
+      quiet: { type: 'boolean' },
+      ...STORE_OPTIONS,
+      ...CLUSTER_OPTIONS,
+    },
+  });
+  if (values.dataset === undefined) throw new CliError('Missing --dataset NAME: name the dataset to query');
+  const query = await queryText(values.file, positionals);
+  const histText = values.hist ?? histFromQueryFile(query);
+  const output: OutputRequest = histText === undefined ? { kind: 'rows' } : { kind: 'histogram', ...parseHistogramSpec(histText) };
+  const format = parseFormat(values.format);
+
+  const connection = await connect(values);
+  try {
+    const result = await connection.client.query({ dataset: values.dataset, query, output });
+    await writeOutput(formatResult(result.aggregate, result.table, format, values.output), values.output);
+    if (!values.quiet) process.stderr.write(formatSummary(result.summary) + '\n');
+  } finally {
+    await connection.close();
+  }
+}
+
+async function queryText(file: string | undefined, positionals: string[]): Promise<string> {
+  if (file !== undefined && positionals.length > 0) {
+    throw new CliError('Give the query either as an argument or with --file, not both');
+  }
+  if (file !== undefined) {
+    try {
+      return await fs.readFile(file, 'utf8');
+    } catch (error) {
+      throw new CliError(`Cannot read query file '${file}': ${(error as NodeJS.ErrnoException).code ?? error}`);
+    }
+  }
+  if (positionals.length !== 1) {
+    throw new CliError(
+      positionals.length === 0
+        ? "Missing query: pass func_adl text such as 'Select(lambda e: e.MET_pt)' or --file FILE"
+        : `Expected one query argument, found ${positionals.length}: quote the query`,
+    );
+  }
+  return positionals[0];
+}
+
+/** Reads `# hist: BINS,LOW,HIGH` from a query's comment lines. */
+export function histFromQueryFile(query: string): string | undefined {
+  return /^\s*#\s*hist:\s*(\S+)\s*$/m.exec(query)?.[1];
+}
+
+function parseFormat(text: string | undefined): RowFormat {
+  if (text === undefined) return 'csv';
+  if ((FORMATS as string[]).includes(text)) return text as RowFormat;
+  throw new CliError(`Invalid --format value '${text}': expected one of ${FORMATS.join(', ')}`);
+}
+
+function formatResult(
+  aggregate: unknown,
+  table: import('apache-arrow').Table | undefined,
+  format: RowFormat,
+  outputFile: string | undefined,
+): string | Uint8Array {
+  if (aggregate !== undefined) return formatAggregate(aggregate as HistogramPartial | ScalarPartial, format);
+  if ((format === 'arrow' || format === 'parquet') && (outputFile === undefined || outputFile === '-') && process.stdout.isTTY) {
+    throw new CliError(`Refusing to write ${format} bytes to a terminal: pass -o FILE`);
+  }
+  if (table === undefined) return format === 'json' ? '[]\n' : '';
+  return encodeRows(table, format);
+}
+
+function formatAggregate(aggregate: HistogramPartial | ScalarPartial, format: RowFormat): string {
+  if (format === 'json') return JSON.stringify(aggregate) + '\n';
+  if (aggregate.kind === 'histogram') return formatHistogramCsv(aggregate);
+  return formatScalar(aggregate);
+}
+
+function formatScalar(scalar: ScalarPartial): string {
+  const op = (scalar as ScalarPartial & { op?: string }).op;
+  switch (op) {
+    case 'count':
+      return `${scalar.count}\n`;
+    case 'sum':
+      return `${scalar.sum}\n`;
+    case 'min':
+      return `${scalar.min}\n`;
+    case 'max':
+      return `${scalar.max}\n`;
+    case 'mean':
+      return `${scalar.count === 0 ? NaN : scalar.sum / scalar.count}\n`;
+    default:
+      return `count,sum,min,max\n${scalar.count},${scalar.sum},${scalar.min},${scalar.max}\n`;
+  }
+}

@@ -1,0 +1,95 @@
+import os from 'node:os';
+import path from 'node:path';
+import { LocalObjectStore } from '../../object-class/store/local-store.js';
+import type { ObjectStore } from '../../object-class/store/object-store.js';
+import { S3ObjectStore } from '../../object-class/store/s3-store.js';
+import { parseStoreUrl } from '../../object-class/store/store-url.js';
+import { createLogger } from '../../server/log.js';
+import { startEmbeddedCluster, type EmbeddedCluster } from '../../server/embedded-cluster.js';
+import { SkysiftClient } from '../skysift-client.js';
+import { CliError } from './cli-error.js';
+
+/** Options every data command accepts: where the store is, and which transformer to use. */
+export const STORE_OPTIONS = {
+  home: { type: 'string' },
+  store: { type: 'string' },
+  's3-endpoint': { type: 'string' },
+} as const;
+
+export const CLUSTER_OPTIONS = {
+  endpoint: { type: 'string' },
+  nodes: { type: 'string' },
+} as const;
+
+export interface StoreValues {
+  home?: string;
+  store?: string;
+  's3-endpoint'?: string;
+}
+
+/** Returns the home directory of the embedded default: `--home`, `SKYSIFT_HOME` or `~/.skysift`. */
+export function homeDirectory(values: StoreValues): string {
+  return path.resolve(values.home ?? process.env.SKYSIFT_HOME ?? path.join(os.homedir(), '.skysift'));
+}
+
+/**
+ * Opens the store named by `--store` (`DIR`, `file://DIR` or `s3://BUCKET[/PREFIX]`), or the
+ * local store in the home directory when `--store` is absent.
+ */
+export function openStore(values: StoreValues, options: { createBucket?: boolean } = {}): ObjectStore {
+  if (values.store === undefined) return new LocalObjectStore(homeDirectory(values));
+  const url = parseStoreUrl(values.store);
+  if (url.kind === 'file') return new LocalObjectStore(url.dir);
+  const endpoint = values['s3-endpoint'] ?? process.env.AWS_ENDPOINT_URL;
+  if (endpoint === undefined || endpoint === '') {
+    throw new CliError(
+      `No S3 endpoint for store '${values.store}': pass --s3-endpoint URL or set AWS_ENDPOINT_URL`,
+    );
+  }
+  return new S3ObjectStore({
+    bucket: url.bucket,
+    prefix: url.prefix,
+    endpoint,
+    createBucket: options.createBucket,
+    logger: createLogger('s3-store'),
+  });
+}
+
+/** Parses `--nodes N` for the embedded cluster. */
+export function nodeCount(text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const count = Number(text);
+  if (!/^\d+$/.test(text) || count < 1) {
+    throw new CliError(`Invalid --nodes value '${text}': expected a positive whole number such as 2`);
+  }
+  return count;
+}
+
+/** A connected client, and the embedded cluster behind it when no `--endpoint` was given. */
+export interface Connection {
+  client: SkysiftClient;
+  cluster?: EmbeddedCluster;
+  close(): Promise<void>;
+}
+
+/** Connects to `--endpoint`, or starts an embedded cluster over the store and connects to it. */
+export async function connect(
+  values: StoreValues & { endpoint?: string; nodes?: string },
+): Promise<Connection> {
+  if (values.endpoint !== undefined) {
+    const client = new SkysiftClient(values.endpoint);
+    return { client, close: async () => client.close() };
+  }
+  const store = openStore(values);
+  const cluster = await startEmbeddedCluster({ store, nodes: nodeCount(values.nodes, 2) });
+  const client = new SkysiftClient(cluster.endpoint);
+  return {
+    client,
+    cluster,
+    close: async () => {
+      client.close();
+      await cluster.close();
+      await store.close();
+    },
+  };
+}

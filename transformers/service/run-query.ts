@@ -1,0 +1,233 @@
+import { randomUUID } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { requireManifest, type ManifestObject } from '../../object-class/dataset/manifest.js';
+import { rankNodes } from '../../object-class/dataset/placement.js';
+import { mergePartials } from '../../object-class/kernels/merge-partials.js';
+import type { ObjectStore } from '../../object-class/store/object-store.js';
+import { RemoteError } from '../../server/rpc/service-error.js';
+import { parseAnyQuery } from '../func-adl/parse-any-query.js';
+import { planQuery, type OutputRequest, type PlanLimits } from '../planner/plan-query.js';
+import type { NodePool, ScanReplyData } from './node-pool.js';
+import { emptySummary, type QuerySummary } from './query-summary.js';
+
+/** A query as the transformer receives it. */
+export interface QueryRequest {
+  dataset: string;
+  query: string;
+  output: OutputRequest;
+  requestId?: string;
+}
+
+/** What the transformer needs to run queries. */
+export interface QueryContext {
+  store: ObjectStore;
+  pool: NodePool;
+  log: Logger;
+  /** Object scans in flight at once across all nodes. */
+  concurrency: number;
+  /** Attempts per object before the query fails. */
+  maxAttempts: number;
+  scanDeadlineMs: number;
+  limits?: PlanLimits;
+}
+
+/** One piece of a query's reply stream. */
+export type QueryEvent =
+  | { kind: 'rows'; ipc: Uint8Array }
+  | { kind: 'done'; result: unknown; summary: QuerySummary };
+
+/** Raised when objects could not be scanned after every attempt; names the nodes and objects. */
+export class QueryFailedError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = 'QueryFailedError';
+  }
+}
+
+export const DEFAULT_QUERY_CONTEXT = { concurrency: 8, maxAttempts: 3, scanDeadlineMs: 300_000 };
+const RETRY_BASE_DELAY_MS = 100;
+const RETRYABLE = new Set([
+  grpc.status.UNAVAILABLE,
+  grpc.status.DEADLINE_EXCEEDED,
+  grpc.status.ABORTED,
+  grpc.status.UNKNOWN,
+]);
+
+/**
+ * Runs a query: parses and plans it against the dataset's schema, sends one scan per object to the
+ * node that holds it (bounded concurrency, retries with backoff), merges each object's partial
+ * result exactly once, and yields row results in object order as soon as they are ready.
+ */
+export async function* runQuery(
+  request: QueryRequest,
+  ctx: QueryContext,
+): AsyncGenerator<QueryEvent> {
+  const started = performance.now();
+  const requestId = request.requestId || randomUUID();
+  const log = ctx.log.child({ requestId, dataset: request.dataset });
+  const manifest = await requireManifest(ctx.store, request.dataset);
+  const tree = parseAnyQuery(request.query);
+  const plan = planQuery(tree, request.query, manifest.schema, request.output, ctx.limits);
+  const summary = emptySummary(requestId, request.dataset);
+  summary.objectsTotal = manifest.objects.length;
+  log.info({ query: request.query, objects: manifest.objects.length }, 'query started');
+
+  const base = {
+    requestId,
+    dataset: request.dataset,
+    planJson: JSON.stringify(plan),
+    schemaJson: JSON.stringify(manifest.schema),
+  };
+  const fanOut = new FanOut(manifest.objects, ctx, summary, log, (object) =>
+    ({ ...base, objectJson: JSON.stringify(object) }),
+  );
+  const done = fanOut.run();
+
+  // Row results leave in object order: each waits until every earlier object has been sent.
+  for (let index = 0; index < manifest.objects.length; index++) {
+    const reply = await fanOut.waitFor(index);
+    if (reply === null) break;
+    if (reply.ipc !== null) {
+      summary.bytesSentToClient += reply.ipc.length;
+      yield { kind: 'rows', ipc: reply.ipc };
+    }
+    fanOut.release(index);
+  }
+  await done;
+
+  const result = fanOut.result();
+  const resultJson = result === undefined ? '' : JSON.stringify(result);
+  summary.bytesSentToClient += resultJson.length;
+  summary.elapsedMs = Math.round(performance.now() - started);
+  log.info({ summary }, 'query done');
+  yield { kind: 'done', result, summary };
+}
+
+/** Scans every object once, with retries, and merges partial results exactly once per object. */
+class FanOut {
+  private readonly replies: (ScanReplyData | null | undefined)[];
+  private readonly waiters = new Map<number, () => void>();
+  private readonly merged = new Set<string>();
+  private partial: unknown = undefined;
+  private failure: QueryFailedError | undefined;
+
+  constructor(
+    private readonly objects: readonly ManifestObject[],
+    private readonly ctx: QueryContext,
+    private readonly summary: QuerySummary,
+    private readonly log: Logger,
+    private readonly requestFor: (object: ManifestObject) => import('./node-pool.js').ScanCall,
+  ) {
+    this.replies = new Array(objects.length).fill(undefined);
+  }
+
+  async run(): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < this.objects.length && this.failure === undefined) {
+        const index = next++;
+        await this.scanObject(index);
+      }
+    };
+    const workers = Math.max(1, Math.min(this.ctx.concurrency, this.objects.length));
+    await Promise.all(Array.from({ length: workers }, worker));
+    if (this.failure !== undefined) {
+      this.wakeAll();
+      throw this.failure;
+    }
+  }
+
+  /** Resolves with an object's reply once it has arrived, or null when the query failed. */
+  async waitFor(index: number): Promise<ScanReplyData | null> {
+    while (this.replies[index] === undefined && this.failure === undefined) {
+      await new Promise<void>((resolve) => this.waiters.set(index, resolve));
+    }
+    return this.failure === undefined ? (this.replies[index] ?? null) : null;
+  }
+
+  /** Drops a sent reply so that row results do not stay in memory. */
+  release(index: number): void {
+    this.replies[index] = null;
+  }
+
+  result(): unknown {
+    return this.partial;
+  }
+
+  private async scanObject(index: number): Promise<void> {
+    const object = this.objects[index];
+    const nodes = this.candidateNodes(object);
+    let lastError: unknown;
+    for (let attempt = 0; attempt < this.ctx.maxAttempts; attempt++) {
+      const nodeId = nodes[attempt % nodes.length];
+      try {
+        const reply = await this.ctx.pool.scan(nodeId, this.requestFor(object), this.ctx.scanDeadlineMs);
+        this.accept(index, object, nodeId, reply);
+        return;
+      } catch (error) {
+        lastError = error;
+        if (!isRetryable(error) || attempt + 1 === this.ctx.maxAttempts) break;
+        this.summary.retries++;
+        const delayMs = RETRY_BASE_DELAY_MS * 2 ** attempt * (0.5 + Math.random());
+        this.log.warn({ object: object.key, node: nodeId, attempt: attempt + 1, delayMs: Math.round(delayMs), err: String(error) }, 'scan failed, retrying');
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
+    }
+    this.fail(object, nodes, lastError);
+  }
+
+  /** Merges a reply unless this object's result was already merged. */
+  private accept(index: number, object: ManifestObject, nodeId: string, reply: ScanReplyData) {
+    if (this.merged.has(object.key)) return;
+    this.merged.add(object.key);
+    const done = reply.done;
+    if (done.partialJson !== '') {
+      const partial: unknown = JSON.parse(done.partialJson);
+      this.partial = this.partial === undefined ? partial : mergePartials(this.partial, partial);
+    }
+    const s = this.summary;
+    s.objectsScanned++;
+    s.objectsPerNode[nodeId] = (s.objectsPerNode[nodeId] ?? 0) + 1;
+    s.eventsScanned += done.eventsScanned;
+    s.eventsSelected += done.eventsSelected;
+    s.bytesReadAtNodes += done.bytesRead;
+    s.bytesSentByNodes += done.bytesSent;
+    this.replies[index] = reply;
+    this.waiters.get(index)?.();
+    this.waiters.delete(index);
+  }
+
+  private candidateNodes(object: ManifestObject): string[] {
+    const known = [...this.ctx.pool.nodes.keys()];
+    const placed = [object.node, ...(object.replicas ?? [])].filter((n) => known.includes(n));
+    // An object placed on a node this transformer does not know goes to the best-ranked known node.
+    return placed.length > 0 ? placed : rankNodes(object.key, known).slice(0, 1);
+  }
+
+  private fail(object: ManifestObject, nodes: string[], error: unknown): void {
+    if (this.failure !== undefined) return;
+    const cause = error instanceof Error ? error.message : String(error);
+    const code = error instanceof RemoteError && error.code !== '' ? error.code : 'SCAN_FAILED';
+    const where = nodes.map((id) => `${id} (${this.ctx.pool.nodes.get(id)?.address ?? '?'})`).join(', ');
+    this.failure = new QueryFailedError(
+      `Scan of object '${object.key}' failed on storage node ${where}: ${cause}; ` +
+        'no result was returned, so retry the query once the node is back',
+      code,
+    );
+    this.log.error({ object: object.key, nodes, err: cause }, 'scan failed, query aborted');
+    this.wakeAll();
+  }
+
+  private wakeAll(): void {
+    for (const wake of this.waiters.values()) wake();
+    this.waiters.clear();
+  }
+}
+
+function isRetryable(error: unknown): boolean {
+  return error instanceof RemoteError && RETRYABLE.has(error.status) && error.code !== 'OBJECT_CORRUPT';
+}
