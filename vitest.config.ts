@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 300_000,
     pool: 'forks',
+    // Services started by tests log only errors unless the caller asks for more.
+    env: { SKYSIFT_LOG_LEVEL: process.env.SKYSIFT_LOG_LEVEL ?? 'error' },
   },
 });

@@ -9,5 +9,7 @@ export function packageRoot(): string {
     if (existsSync(path.join(dir, 'proto', 'object_class.proto'))) return dir;
     dir = path.dirname(dir);
   }
-  throw new Error(`The skysift package folder was not found above ${fileURLToPath(import.meta.url)}`);
+  throw new Error(
+    `The skysift package folder was not found above ${fileURLToPath(import.meta.url)}`,
+  );
 }

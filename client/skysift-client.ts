@@ -32,6 +32,21 @@ export interface ExplainResult {
   planJson: string;
 }
 
+/** One event of `SkysiftClient.queryStream`. */
+export type QueryStreamEvent =
+  /** The result rows of one object, in object order. */
+  | { kind: 'rows'; table: Table }
+  /** The end of the query: the merged aggregate (if any) and the pushdown summary. */
+  | { kind: 'done'; aggregate?: unknown; summary: QuerySummary };
+
+/** A running query whose events arrive as the transformer sends them. */
+export interface QueryStream {
+  /** The query's events; iteration throws a `RemoteError` when the query fails. */
+  events: AsyncIterable<QueryStreamEvent>;
+  /** Cancels the gRPC call, so that iterating `events` throws a CANCELLED `RemoteError`. */
+  cancel(): void;
+}
+
 interface QueryReply {
   arrowIpc?: Uint8Array;
   done?: { resultJson: string; summaryJson: string };
@@ -39,8 +54,14 @@ interface QueryReply {
 
 type TransformerStub = grpc.Client & {
   Query(request: object): grpc.ClientReadableStream<QueryReply>;
-  Explain(request: object, callback: (error: grpc.ServiceError | null, reply: ExplainResult) => void): void;
-  Describe(request: object, callback: (error: grpc.ServiceError | null, reply: { json: string }) => void): void;
+  Explain(
+    request: object,
+    callback: (error: grpc.ServiceError | null, reply: ExplainResult) => void,
+  ): void;
+  Describe(
+    request: object,
+    callback: (error: grpc.ServiceError | null, reply: { json: string }) => void,
+  ): void;
 };
 
 /**
@@ -97,11 +118,29 @@ export class SkysiftClient {
     });
   }
 
+  /**
+   * Runs a query and yields its events as they arrive: for row output, one `rows` event per
+   * object scanned (in object order), then one `done` event.
+   */
+  queryStream(request: ClientQuery): QueryStream {
+    const call = this.stub.Query({
+      dataset: request.dataset,
+      query: request.query,
+      outputJson: JSON.stringify(request.output ?? { kind: 'rows' }),
+      requestId: request.requestId ?? '',
+    });
+    return { events: queryEvents(call, this.endpoint), cancel: () => call.cancel() };
+  }
+
   /** Parses and plans a query without reading data. */
   explain(request: ClientQuery): Promise<ExplainResult> {
     return new Promise((resolve, reject) =>
       this.stub.Explain(
-        { dataset: request.dataset, query: request.query, outputJson: JSON.stringify(request.output ?? { kind: 'rows' }) },
+        {
+          dataset: request.dataset,
+          query: request.query,
+          outputJson: JSON.stringify(request.output ?? { kind: 'rows' }),
+        },
         (error, reply) => (error ? reject(fromServiceError(error, this.endpoint)) : resolve(reply)),
       ),
     );
@@ -119,6 +158,30 @@ export class SkysiftClient {
   close(): void {
     this.stub.close();
   }
+}
+
+async function* queryEvents(
+  call: grpc.ClientReadableStream<QueryReply>,
+  endpoint: string,
+): AsyncGenerator<QueryStreamEvent> {
+  let done = false;
+  const replies = call as AsyncIterable<QueryReply>;
+  try {
+    for await (const reply of replies) {
+      if (reply.arrowIpc && reply.arrowIpc.length > 0) {
+        yield { kind: 'rows', table: tableFromIPC(reply.arrowIpc) };
+      }
+      if (reply.done) {
+        done = true;
+        const { resultJson, summaryJson } = reply.done;
+        const aggregate: unknown = resultJson === '' ? undefined : JSON.parse(resultJson);
+        yield { kind: 'done', aggregate, summary: JSON.parse(summaryJson) as QuerySummary };
+      }
+    }
+  } catch (error) {
+    throw fromServiceError(error, endpoint);
+  }
+  if (!done) throw new Error(`Transformer at ${endpoint} ended the query without a summary`);
 }
 
 function concatTables(tables: Table[]): Table | undefined {

@@ -28,7 +28,9 @@ export const MAX_EMBEDDED_NODES = 64;
 /** Returns the ids of `count` embedded storage nodes: `node-1`, `node-2`, ... */
 export function embeddedNodeIds(count: number): string[] {
   if (!Number.isInteger(count) || count < 1 || count > MAX_EMBEDDED_NODES) {
-    throw new RangeError(`Invalid node count '${count}': expected an integer from 1 to ${MAX_EMBEDDED_NODES}`);
+    throw new RangeError(
+      `Invalid node count '${count}': expected an integer from 1 to ${MAX_EMBEDDED_NODES}`,
+    );
   }
   return Array.from({ length: count }, (_, i) => `node-${i + 1}`);
 }
@@ -37,7 +39,9 @@ export function embeddedNodeIds(count: number): string[] {
  * Starts storage nodes and a transformer inside this process, each a real gRPC server on a free
  * port of 127.0.0.1, so that a query takes the same path as on a cluster.
  */
-export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Promise<EmbeddedCluster> {
+export async function startEmbeddedCluster(
+  options: EmbeddedClusterOptions,
+): Promise<EmbeddedCluster> {
   const nodeIds = embeddedNodeIds(options.nodes ?? DEFAULT_EMBEDDED_NODES);
   const nodes = await Promise.all(
     nodeIds.map((nodeId) =>

@@ -110,12 +110,20 @@ async function handleScan(
     });
     call.end();
     log.debug(
-      { requestId: request.requestId, object: objectKey, bytesRead: result.bytesRead, bytesSent,
-        ms: Math.round(performance.now() - started) },
+      {
+        requestId: request.requestId,
+        object: objectKey,
+        bytesRead: result.bytesRead,
+        bytesSent,
+        ms: Math.round(performance.now() - started),
+      },
       'scan done',
     );
   } catch (error) {
-    log.warn({ requestId: request.requestId, object: objectKey, err: asError(error) }, 'scan failed');
+    log.warn(
+      { requestId: request.requestId, object: objectKey, err: asError(error) },
+      'scan failed',
+    );
     // grpc-js turns an 'error' event on a server stream into the call's final status.
     call.emit('error', toServiceError(error));
   } finally {

@@ -46,11 +46,19 @@ export async function startTransformer(options: TransformerOptions): Promise<Run
   };
   const server = new grpc.Server(CHANNEL_OPTIONS);
   server.addService(transformerService().service, {
-    Query: (call: grpc.ServerWritableStream<QueryCall, unknown>) => void handleQuery(call, ctx, log),
-    Explain: (call: grpc.ServerUnaryCall<QueryCall, unknown>, callback: grpc.sendUnaryData<unknown>) =>
+    Query: (call: grpc.ServerWritableStream<QueryCall, unknown>) =>
+      void handleQuery(call, ctx, log),
+    Explain: (
+      call: grpc.ServerUnaryCall<QueryCall, unknown>,
+      callback: grpc.sendUnaryData<unknown>,
+    ) =>
       void unary(callback, log, async () => {
         const manifest = await requireManifest(options.store, call.request.dataset);
-        return explainQuery(call.request.query, manifest.schema, parseOutput(call.request.outputJson));
+        return explainQuery(
+          call.request.query,
+          manifest.schema,
+          parseOutput(call.request.outputJson),
+        );
       }),
     Describe: (
       call: grpc.ServerUnaryCall<{ dataset: string }, unknown>,
@@ -60,7 +68,10 @@ export async function startTransformer(options: TransformerOptions): Promise<Run
 
   const host = options.host ?? '127.0.0.1';
   const port = await bindServer(server, host, options.port);
-  log.info({ host, port, nodes: options.nodes, store: options.store.description }, 'transformer started');
+  log.info(
+    { host, port, nodes: options.nodes, store: options.store.description },
+    'transformer started',
+  );
   return {
     address: `${host}:${port}`,
     port,
@@ -94,7 +105,7 @@ async function handleQuery(
     }
     call.end();
   } catch (error) {
-    log.warn({ requestId: call.request.requestId, err: asError(error) }, 'query failed');
+    logFailure(log, error, { requestId: call.request.requestId, dataset: call.request.dataset });
     // grpc-js turns an 'error' event on a server stream into the call's final status.
     call.emit('error', toServiceError(error));
   }
@@ -108,17 +119,39 @@ async function unary(
   try {
     callback(null, await work());
   } catch (error) {
-    log.warn({ err: asError(error) }, 'request failed');
+    logFailure(log, error, {});
     callback(toServiceError(error) as unknown as grpc.ServiceError);
   }
 }
+
+/** Logs a failed call: a rejected request at info level without a stack, anything else as a warning. */
+function logFailure(log: Logger, error: unknown, ids: Record<string, string>): void {
+  const status = toServiceError(error).code;
+  if (CLIENT_ERRORS.has(status)) {
+    log.info(
+      { ...ids, status: grpc.status[status], message: asError(error).message },
+      'request rejected',
+    );
+  } else {
+    log.warn({ ...ids, err: asError(error) }, 'request failed');
+  }
+}
+
+const CLIENT_ERRORS = new Set([
+  grpc.status.INVALID_ARGUMENT,
+  grpc.status.NOT_FOUND,
+  grpc.status.FAILED_PRECONDITION,
+  grpc.status.RESOURCE_EXHAUSTED,
+]);
 
 async function describe(store: ObjectStore, dataset: string): Promise<{ json: string }> {
   if (dataset === '') return { json: JSON.stringify(await listDatasets(store)) };
   const manifest = await requireManifest(store, dataset);
   const bytes = manifest.objects.reduce((sum, o) => sum + o.info.byteSize, 0);
   const { objects: _objects, ...rest } = manifest;
-  return { json: JSON.stringify({ ...rest, objectCount: manifest.objects.length, byteSize: bytes }) };
+  return {
+    json: JSON.stringify({ ...rest, objectCount: manifest.objects.length, byteSize: bytes }),
+  };
 }
 
 /** Parses the JSON output request of a query call. */

@@ -1,10 +1,20 @@
 import { QuerySyntaxError } from '../../transformers/func-adl/query-syntax-error.js';
 import { CliError } from './cli-error.js';
-import { DATASETS_USAGE, datasetsCommand, EXPLAIN_USAGE, explainCommand } from './commands/dataset-commands.js';
+import {
+  DATASETS_USAGE,
+  datasetsCommand,
+  EXPLAIN_USAGE,
+  explainCommand,
+} from './commands/dataset-commands.js';
 import { DEMO_USAGE, demoCommand } from './commands/demo-command.js';
 import { INGEST_USAGE, ingestCommand } from './commands/ingest-command.js';
 import { QUERY_USAGE, queryCommand } from './commands/query-command.js';
-import { NODE_USAGE, nodeCommand, TRANSFORMER_USAGE, transformerCommand } from './commands/service-commands.js';
+import {
+  NODE_USAGE,
+  nodeCommand,
+  TRANSFORMER_USAGE,
+  transformerCommand,
+} from './commands/service-commands.js';
 
 interface Command {
   usage: string;
@@ -45,13 +55,17 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS[name];
   if (command === undefined) {
-    console.error(`skysift: unknown command '${name}'; expected one of ${Object.keys(COMMANDS).join(', ')}`);
+    console.error(
+      `skysift: unknown command '${name}'; expected one of ${Object.keys(COMMANDS).join(', ')}`,
+    );
     return 2;
   }
   if (args.includes('--help') || args.includes('-h')) {
     console.log(command.usage);
     return 0;
   }
+  // Daemons log their starts and stops; the other commands print results and log only warnings.
+  if (name !== 'node' && name !== 'transformer') process.env.SKYSIFT_LOG_LEVEL ??= 'warn';
   try {
     await command.run(args);
     return 0;
@@ -66,10 +80,14 @@ function reportError(error: unknown, command: string): number {
     return 1;
   }
   const message = error instanceof Error ? error.message : String(error);
-  const usage = error instanceof CliError || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ||
+  const usage =
+    error instanceof CliError ||
+    (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ||
     (error as { code?: string }).code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' ||
     (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL';
-  console.error(`skysift ${command}: ${message}${usage ? ` (see 'skysift ${command} --help')` : ''}`);
+  console.error(
+    `skysift ${command}: ${message}${usage ? ` (see 'skysift ${command} --help')` : ''}`,
+  );
   if (process.env.SKYSIFT_DEBUG && error instanceof Error) console.error(error.stack);
   return usage ? 2 : 1;
 }

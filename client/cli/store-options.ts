@@ -29,14 +29,19 @@ export interface StoreValues {
 
 /** Returns the home directory of the embedded default: `--home`, `SKYSIFT_HOME` or `~/.skysift`. */
 export function homeDirectory(values: StoreValues): string {
-  return path.resolve(values.home ?? process.env.SKYSIFT_HOME ?? path.join(os.homedir(), '.skysift'));
+  return path.resolve(
+    values.home ?? process.env.SKYSIFT_HOME ?? path.join(os.homedir(), '.skysift'),
+  );
 }
 
 /**
  * Opens the store named by `--store` (`DIR`, `file://DIR` or `s3://BUCKET[/PREFIX]`), or the
  * local store in the home directory when `--store` is absent.
  */
-export function openStore(values: StoreValues, options: { createBucket?: boolean } = {}): ObjectStore {
+export function openStore(
+  values: StoreValues,
+  options: { createBucket?: boolean } = {},
+): ObjectStore {
   if (values.store === undefined) return new LocalObjectStore(homeDirectory(values));
   const url = parseStoreUrl(values.store);
   if (url.kind === 'file') return new LocalObjectStore(url.dir);
@@ -60,7 +65,9 @@ export function nodeCount(text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
   const count = Number(text);
   if (!/^\d+$/.test(text) || count < 1) {
-    throw new CliError(`Invalid --nodes value '${text}': expected a positive whole number such as 2`);
+    throw new CliError(
+      `Invalid --nodes value '${text}': expected a positive whole number such as 2`,
+    );
   }
   return count;
 }

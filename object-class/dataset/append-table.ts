@@ -59,7 +59,13 @@ export async function appendTable(
     const objects: ManifestObject[] = [...(previous?.objects ?? [])];
     let firstEvent = previous?.eventCount ?? 0;
     for (const object of written) {
-      objects.push({ key: object.key, format: 'arrow', firstEvent, node: object.node, info: object.info });
+      objects.push({
+        key: object.key,
+        format: 'arrow',
+        firstEvent,
+        node: object.node,
+        info: object.info,
+      });
       firstEvent += object.info.eventCount;
     }
     return { schema: previous?.schema ?? schema, eventCount: firstEvent, objects };

@@ -90,7 +90,8 @@ export async function requireManifest(store: ObjectStore, name: string): Promise
   const manifest = await readLatestManifest(store, name);
   if (manifest !== null) return manifest;
   const known = await listDatasets(store);
-  const hint = known.length > 0 ? `known datasets: ${known.join(', ')}` : 'the store has no datasets';
+  const hint =
+    known.length > 0 ? `known datasets: ${known.join(', ')}` : 'the store has no datasets';
   throw new DatasetError(
     `Dataset '${name}' not found in ${store.description} (${hint}); create it with 'skysift ingest'`,
     'DATASET_NOT_FOUND',

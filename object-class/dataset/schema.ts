@@ -50,7 +50,9 @@ function columnTypeFromArrow(type: DataType, path: string): ColumnType {
   if (DataType.isFloat(type)) {
     // Arrow's Precision enum: 0 half, 1 single, 2 double.
     if (type.precision === 0) {
-      throw new TypeError(`Column '${path}' has type float16, which skysift cannot scan; store it as float32`);
+      throw new TypeError(
+        `Column '${path}' has type float16, which skysift cannot scan; store it as float32`,
+      );
     }
     return { kind: 'primitive', name: type.precision === 1 ? 'float32' : 'float64' };
   }

@@ -48,10 +48,18 @@ export function extractBatchArrays(
   return { cols: leaves.map((leaf) => leaf.values), offs, skip: skip.mask, length };
 }
 
-function extractLeaf(batch: RecordBatch, path: string[], skip: { mask: Uint8Array | null }, length: number): Leaf {
+function extractLeaf(
+  batch: RecordBatch,
+  path: string[],
+  skip: { mask: Uint8Array | null },
+  length: number,
+): Leaf {
   const index = batch.schema.fields.findIndex((field) => field.name === path[0]);
   if (index < 0) {
-    throw new KernelError('MISSING_COLUMN', `Record batch has no column '${path[0]}', which the plan reads; fetch every planned column`);
+    throw new KernelError(
+      'MISSING_COLUMN',
+      `Record batch has no column '${path[0]}', which the plan reads; fetch every planned column`,
+    );
   }
   const top = batch.data.children[index] as Data;
   markNulls(top, skip, length);
@@ -86,7 +94,10 @@ function structChild(struct: Data, path: string[], depth: number): Data {
     (child) => child.name === name,
   );
   if (index < 0) {
-    throw new KernelError('MISSING_COLUMN', `Struct column '${path.slice(0, depth).join('.')}' has no field '${name}', which the plan reads`);
+    throw new KernelError(
+      'MISSING_COLUMN',
+      `Struct column '${path.slice(0, depth).join('.')}' has no field '${name}', which the plan reads`,
+    );
   }
   return struct.children[index] as Data;
 }
@@ -95,9 +106,15 @@ function structChild(struct: Data, path: string[], depth: number): Data {
 function primitiveValues(data: Data, path: string[], inList: boolean, parent?: Data): ValueArray {
   let values: ValueArray;
   if (DataType.isBool(data.type)) values = unpackBits(data);
-  else if (DataType.isInt(data.type) && data.type.bitWidth === 64) values = Float64Array.from(data.values as BigInt64Array, Number);
-  else if (DataType.isInt(data.type) || DataType.isFloat(data.type)) values = data.values as ValueArray;
-  else throw new KernelError('INVALID_BATCH', `Column '${path.join('.')}' has Arrow type ${String(data.type)}, which a kernel cannot read`);
+  else if (DataType.isInt(data.type) && data.type.bitWidth === 64)
+    values = Float64Array.from(data.values as BigInt64Array, Number);
+  else if (DataType.isInt(data.type) || DataType.isFloat(data.type))
+    values = data.values as ValueArray;
+  else
+    throw new KernelError(
+      'INVALID_BATCH',
+      `Column '${path.join('.')}' has Arrow type ${String(data.type)}, which a kernel cannot read`,
+    );
 
   if (inList && (data.nullCount > 0 || (parent?.nullCount ?? 0) > 0)) {
     values = withMissingValues(values, data, parent, DataType.isBool(data.type));
@@ -115,10 +132,16 @@ function unpackBits(data: Data): Uint8Array {
   return out;
 }
 
-function withMissingValues(values: ValueArray, data: Data, parent: Data | undefined, isBool: boolean): ValueArray {
+function withMissingValues(
+  values: ValueArray,
+  data: Data,
+  parent: Data | undefined,
+  isBool: boolean,
+): ValueArray {
   const out = isBool ? Uint8Array.from(values) : Float64Array.from(values);
   for (let i = 0; i < data.length; i++) {
-    if (!data.getValid(i) || (parent !== undefined && !parent.getValid(i))) out[i] = isBool ? 0 : NaN;
+    if (!data.getValid(i) || (parent !== undefined && !parent.getValid(i)))
+      out[i] = isBool ? 0 : NaN;
   }
   return out;
 }
@@ -129,10 +152,19 @@ function markNulls(data: Data, skip: { mask: Uint8Array | null }, length: number
   for (let i = 0; i < length; i++) if (!data.getValid(i)) skip.mask[i] = 1;
 }
 
-function collectionOffsets(name: string, columns: string[][], leaves: Leaf[], view: DatasetView): Int32Array {
+function collectionOffsets(
+  name: string,
+  columns: string[][],
+  leaves: Leaf[],
+  view: DatasetView,
+): Int32Array {
   const collection = view.collections.get(name);
-  const members = new Set([...(collection?.fields.values() ?? [])].map((leaf) => leaf.path.join('\u0000')));
-  const planned = columns.map((path, k) => ({ path, leaf: leaves[k] })).filter(({ path }) => members.has(path.join('\u0000')));
+  const members = new Set(
+    [...(collection?.fields.values() ?? [])].map((leaf) => leaf.path.join('\u0000')),
+  );
+  const planned = columns
+    .map((path, k) => ({ path, leaf: leaves[k] }))
+    .filter(({ path }) => members.has(path.join('\u0000')));
   const first = planned[0].leaf.offsets as Int32Array;
 
   for (const other of planned.slice(1)) {

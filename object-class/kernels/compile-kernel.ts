@@ -1,6 +1,9 @@
 import type { RecordBatch, Table } from 'apache-arrow';
 import { checkQuery } from '../../transformers/planner/check-query.js';
-import { outputSpec, DEFAULT_MAX_COMBINATIONS_PER_EVENT } from '../../transformers/planner/plan-query.js';
+import {
+  outputSpec,
+  DEFAULT_MAX_COMBINATIONS_PER_EVENT,
+} from '../../transformers/planner/plan-query.js';
 import { plannedColumns } from '../../transformers/planner/planned-columns.js';
 import type { DatasetSchema } from '../dataset/schema.js';
 import { extractBatchArrays, type ValueArray } from './batch-columns.js';
@@ -90,15 +93,23 @@ function checkPlannedColumns(planned: string[][], needed: string[][]): void {
 }
 
 function outputRequestOf(output: OutputSpec): Parameters<typeof outputSpec>[2] {
-  if (output.kind === 'histogram' || output.kind === 'rows') return output.kind === 'rows' ? { kind: 'rows' } : output;
+  if (output.kind === 'histogram' || output.kind === 'rows')
+    return output.kind === 'rows' ? { kind: 'rows' } : output;
   return { kind: 'aggregate' };
 }
 
 function limitsOf(output: OutputSpec): { maxResultRows?: number; maxResultBytes?: number } {
-  return output.kind === 'rows' ? { maxResultRows: output.maxRows, maxResultBytes: output.maxBytes } : {};
+  return output.kind === 'rows'
+    ? { maxResultRows: output.maxRows, maxResultBytes: output.maxBytes }
+    : {};
 }
 
-function startRun(run: RunFunction, generated: GeneratedKernel, output: OutputSpec, plan: ScanPlan): KernelRun {
+function startRun(
+  run: RunFunction,
+  generated: GeneratedKernel,
+  output: OutputSpec,
+  plan: ScanPlan,
+): KernelRun {
   const bins = output.kind === 'histogram' ? output.bins : 0;
   const state: RunState = {
     counts: new Float64Array(bins + 2),
@@ -135,7 +146,12 @@ function checkRowBytes(state: RunState, maxBytes: number, scanned: number): void
   }
 }
 
-function finishRun(state: RunState, output: OutputSpec, scanned: number, plan: ScanPlan): KernelResult {
+function finishRun(
+  state: RunState,
+  output: OutputSpec,
+  scanned: number,
+  plan: ScanPlan,
+): KernelResult {
   const counters = { eventsScanned: scanned, eventsSelected: state.selected };
   if (output.kind === 'rows') return { ...counters, rows: finishRows(state.columns) };
 

@@ -66,7 +66,9 @@ export class Emitter {
  */
 export function formatNumber(value: number): string {
   if (typeof value !== 'number') {
-    throw new TypeError(`Kernel constant ${String(value)} is not a number; only numbers may appear in generated code`);
+    throw new TypeError(
+      `Kernel constant ${String(value)} is not a number; only numbers may appear in generated code`,
+    );
   }
   if (Number.isNaN(value)) return 'NaN';
   if (value === Infinity) return 'Infinity';

@@ -1,7 +1,16 @@
 import type { QueryType } from '../../transformers/planner/query-type.js';
-import type { MathFunction, TypedExpr, TypedLambda } from '../../transformers/planner/typed-tree.js';
+import type {
+  MathFunction,
+  TypedExpr,
+  TypedLambda,
+} from '../../transformers/planner/typed-tree.js';
 import { formatNumber, type Emitter } from './emitter.js';
-import { fourVectorDelta, fourVectorProperty, fourVectorSum, toFourVector } from './generate-fourvector.js';
+import {
+  fourVectorDelta,
+  fourVectorProperty,
+  fourVectorSum,
+  toFourVector,
+} from './generate-fourvector.js';
 import { generateSequenceNode } from './generate-sequence.js';
 import type { KernelBindings } from './kernel-bindings.js';
 import {
@@ -60,7 +69,11 @@ export function generate(em: Emitter, node: TypedExpr, env: Env, b: KernelBindin
     case 'conditional':
       return generateConditional(em, node, env, b);
     case 'math':
-      return generateMath(em, node.fn, node.args.map((arg) => code(generate(em, arg, env, b))));
+      return generateMath(
+        em,
+        node.fn,
+        node.args.map((arg) => code(generate(em, arg, env, b))),
+      );
     case 'toFourVector':
       return toFourVector(em, generate(em, node.record, env, b), node.record.type, b);
     case 'fourVectorSum':
@@ -68,7 +81,12 @@ export function generate(em: Emitter, node: TypedExpr, env: Env, b: KernelBindin
     case 'fourVectorProperty':
       return fourVectorProperty(em, generate(em, node.object, env, b), node.property);
     case 'fourVectorDelta':
-      return fourVectorDelta(em, node.fn, generate(em, node.left, env, b), generate(em, node.right, env, b));
+      return fourVectorDelta(
+        em,
+        node.fn,
+        generate(em, node.left, env, b),
+        generate(em, node.right, env, b),
+      );
     default:
       return generateSequenceNode(em, node, env, b);
   }
@@ -85,7 +103,13 @@ export function scalar(em: Emitter, expression: string): Val {
 }
 
 /** Generates a lambda body with its parameters bound to `args`. */
-export function applyLambda(em: Emitter, lambda: TypedLambda, args: Val[], env: Env, b: KernelBindings): Val {
+export function applyLambda(
+  em: Emitter,
+  lambda: TypedLambda,
+  args: Val[],
+  env: Env,
+  b: KernelBindings,
+): Val {
   const inner = new Map(env);
   lambda.params.forEach((id, i) => inner.set(id, args[i]));
   return generate(em, lambda.body, inner, b);
@@ -109,6 +133,7 @@ function generateArithmetic(
       return scalar(em, `((${left} % ${right}) + ${right}) % ${right}`);
     case '**':
       return scalar(em, `Math.pow(${left}, ${right})`);
+    // NOTE: on ints, `&`, `|` and `^` use JavaScript's 32-bit integer semantics.
     case '&':
       return scalar(em, isBool ? `(${left} && ${right})` : `(${left} & ${right})`);
     case '|':
@@ -120,7 +145,12 @@ function generateArithmetic(
   }
 }
 
-function generateCompare(em: Emitter, node: Extract<TypedExpr, { op: 'compare' }>, env: Env, b: KernelBindings): Val {
+function generateCompare(
+  em: Emitter,
+  node: Extract<TypedExpr, { op: 'compare' }>,
+  env: Env,
+  b: KernelBindings,
+): Val {
   const operands = node.operands.map((operand) => generate(em, operand, env, b));
   const parts = node.operators.map((operator, i) =>
     compareValues(em, operator, operands[i], operands[i + 1], node.operands[i].type),
@@ -129,7 +159,13 @@ function generateCompare(em: Emitter, node: Extract<TypedExpr, { op: 'compare' }
 }
 
 /** Compares two values: numbers and bools directly, records and tuples slot by slot. */
-export function compareValues(em: Emitter, operator: string, left: Val, right: Val, type: QueryType): string {
+export function compareValues(
+  em: Emitter,
+  operator: string,
+  left: Val,
+  right: Val,
+  type: QueryType,
+): string {
   const js = operator === '==' ? '===' : operator === '!=' ? '!==' : operator;
   if (left.v === 'scalar') return `(${code(left)} ${js} ${code(right)})`;
 
@@ -140,7 +176,13 @@ export function compareValues(em: Emitter, operator: string, left: Val, right: V
   return operator === '==' ? `(${equal})` : `!(${equal})`;
 }
 
-function generateLogical(em: Emitter, operator: 'and' | 'or', values: TypedExpr[], env: Env, b: KernelBindings): Val {
+function generateLogical(
+  em: Emitter,
+  operator: 'and' | 'or',
+  values: TypedExpr[],
+  env: Env,
+  b: KernelBindings,
+): Val {
   const result = em.fresh('t');
   em.line(`let ${result} = ${code(generate(em, values[0], env, b))};`);
 
@@ -163,8 +205,12 @@ function generateConditional(
 ): Val {
   const test = code(generate(em, node.test, env, b));
   const locals = declareLocals(em, node.type);
-  em.block(`if (${test})`, () => assignLocals(em, locals.layout, locals.names, generate(em, node.body, env, b)));
-  em.block('else', () => assignLocals(em, locals.layout, locals.names, generate(em, node.orelse, env, b)));
+  em.block(`if (${test})`, () =>
+    assignLocals(em, locals.layout, locals.names, generate(em, node.body, env, b)),
+  );
+  em.block('else', () =>
+    assignLocals(em, locals.layout, locals.names, generate(em, node.orelse, env, b)),
+  );
   return locals.val;
 }
 
@@ -203,4 +249,3 @@ const MATH_NAMES: Record<Exclude<MathFunction, 'hypot' | 'min' | 'max'>, string>
   floor: 'floor',
   ceil: 'ceil',
 };
-

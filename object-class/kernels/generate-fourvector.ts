@@ -12,7 +12,9 @@ export function toFourVector(em: Emitter, record: Val, type: QueryType, b: Kerne
   const names = ['pt', 'eta', 'phi', massName];
 
   if (record.v === 'row') {
-    const [pt, eta, phi, mass] = names.map((name) => b.fieldRead(record.collection, name, record.index));
+    const [pt, eta, phi, mass] = names.map((name) =>
+      b.fieldRead(record.collection, name, record.index),
+    );
     return { v: 'polar', pt, eta, phi, mass };
   }
 
@@ -40,7 +42,10 @@ export function fourVectorSum(em: Emitter, left: Val, right: Val): Val {
 /** Reads a property of a four-vector, computing it from whichever coordinates the value has. */
 export function fourVectorProperty(em: Emitter, val: Val, property: FourVectorProperty): Val {
   const scalar = (expression: string): Val => ({ v: 'scalar', code: em.constant(expression) });
-  if (val.v === 'polar' && (property === 'pt' || property === 'eta' || property === 'phi' || property === 'mass')) {
+  if (
+    val.v === 'polar' &&
+    (property === 'pt' || property === 'eta' || property === 'phi' || property === 'mass')
+  ) {
     return { v: 'scalar', code: val[property] };
   }
   if (val.v === 'polar' && property === 'pz') return scalar(`${val.pt} * Math.sinh(${val.eta})`);
@@ -48,7 +53,8 @@ export function fourVectorProperty(em: Emitter, val: Val, property: FourVectorPr
 
   const c = toCartesian(em, val);
   const pt = (): string => em.constant(`Math.sqrt(${c.px} * ${c.px} + ${c.py} * ${c.py})`);
-  const p = (): string => em.constant(`Math.sqrt(${c.px} * ${c.px} + ${c.py} * ${c.py} + ${c.pz} * ${c.pz})`);
+  const p = (): string =>
+    em.constant(`Math.sqrt(${c.px} * ${c.px} + ${c.py} * ${c.py} + ${c.pz} * ${c.pz})`);
   switch (property) {
     case 'px':
       return { v: 'scalar', code: c.px };
@@ -83,7 +89,12 @@ const PI = formatNumber(Math.PI);
 const TWO_PI = formatNumber(2 * Math.PI);
 
 /** Computes deltaR, deltaphi (wrapped into [-pi, pi)) or deltaeta between two four-vectors. */
-export function fourVectorDelta(em: Emitter, fn: 'deltaR' | 'deltaphi' | 'deltaeta', left: Val, right: Val): Val {
+export function fourVectorDelta(
+  em: Emitter,
+  fn: 'deltaR' | 'deltaphi' | 'deltaeta',
+  left: Val,
+  right: Val,
+): Val {
   const a = toPolar(em, left);
   const c = toPolar(em, right);
   const deta = (): string => em.constant(`${a.eta} - ${c.eta}`);

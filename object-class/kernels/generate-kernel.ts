@@ -1,5 +1,10 @@
 import type { CheckedQuery, EventStep } from '../../transformers/planner/check-query.js';
-import { histogramFill, rowColumns, type HistogramFill, type RowColumn } from '../../transformers/planner/output-shape.js';
+import {
+  histogramFill,
+  rowColumns,
+  type HistogramFill,
+  type RowColumn,
+} from '../../transformers/planner/output-shape.js';
 import type { QueryType } from '../../transformers/planner/query-type.js';
 import { Emitter, formatNumber } from './emitter.js';
 import { applyLambda, code, type Env } from './generate-expression.js';
@@ -35,7 +40,16 @@ export function generateKernel(
 
   em.block('for (let ev = 0; ev < n; ev++)', () => {
     em.line('if (skip !== null && skip[ev] !== 0) continue;');
-    generateSteps(em, checked.steps, 0, { v: 'event' }, false, new Map(), bindings, consumer.consume);
+    generateSteps(
+      em,
+      checked.steps,
+      0,
+      { v: 'event' },
+      false,
+      new Map(),
+      bindings,
+      consumer.consume,
+    );
   });
 
   const source = [
@@ -76,7 +90,9 @@ function generateSteps(
   if (step.operator === 'Select') {
     generateSteps(em, steps, index + 1, value, counted, env, b, consume);
   } else if (step.operator === 'Where') {
-    em.block(`if (${code(value)})`, () => generateSteps(em, steps, index + 1, item, counted, env, b, consume));
+    em.block(`if (${code(value)})`, () =>
+      generateSteps(em, steps, index + 1, item, counted, env, b, consume),
+    );
   } else {
     if (!counted) em.line('selected++;');
     seqOf(value).forEach(em, (inner, element) =>
@@ -118,7 +134,10 @@ function scalarConsumer(checked: CheckedQuery): Consumer {
   };
 }
 
-function histogramConsumer(itemType: QueryType, output: Extract<OutputSpec, { kind: 'histogram' }>): Consumer {
+function histogramConsumer(
+  itemType: QueryType,
+  output: Extract<OutputSpec, { kind: 'histogram' }>,
+): Consumer {
   const fill = histogramFill(itemType) as HistogramFill;
   return {
     before: ['const h = st.counts;', 'let nan = st.nanCount;'],
@@ -127,7 +146,13 @@ function histogramConsumer(itemType: QueryType, output: Extract<OutputSpec, { ki
       if (fill.kind === 'values') fillValues(em, item, itemType, '1', output);
       else if (fill.kind === 'field') {
         const field = (itemType as Extract<QueryType, { kind: 'record' }>).fields[fill.index];
-        fillValues(em, (item as Extract<Val, { v: 'record' }>).fields[fill.index], field.type, '1', output);
+        fillValues(
+          em,
+          (item as Extract<Val, { v: 'record' }>).fields[fill.index],
+          field.type,
+          '1',
+          output,
+        );
       } else {
         const record = item as Extract<Val, { v: 'record' }>;
         const field = (itemType as Extract<QueryType, { kind: 'record' }>).fields[fill.valueIndex];
@@ -175,8 +200,14 @@ function rowsConsumer(itemType: QueryType, maxRows: number): Consumer {
     after: ['st.rows = rows;'],
     rowColumns: columns,
     consume(em, item) {
-      em.line(`if (++rows > ${formatNumber(maxRows)}) rt.tooManyRows(base + ev, ${formatNumber(maxRows)});`);
-      const parts = single ? [item] : item.v === 'record' ? item.fields : (item as Extract<Val, { v: 'tuple' }>).items;
+      em.line(
+        `if (++rows > ${formatNumber(maxRows)}) rt.tooManyRows(base + ev, ${formatNumber(maxRows)});`,
+      );
+      const parts = single
+        ? [item]
+        : item.v === 'record'
+          ? item.fields
+          : (item as Extract<Val, { v: 'tuple' }>).items;
       columns.forEach((column, i) => pushRowValue(em, `r${i}`, parts[i], column.type));
     },
   };

@@ -4,7 +4,14 @@ import { formatNumber, type Emitter } from './emitter.js';
 import { applyLambda, code, compareValues, generate, type Env } from './generate-expression.js';
 import { materialize, sortedSeq } from './materialize.js';
 import type { KernelBindings } from './kernel-bindings.js';
-import { assignLocals, declareLocals, slotCodes, type IndexedSeq, type Seq, type Val } from './kernel-values.js';
+import {
+  assignLocals,
+  declareLocals,
+  slotCodes,
+  type IndexedSeq,
+  type Seq,
+  type Val,
+} from './kernel-values.js';
 
 type SequenceNode = Extract<TypedExpr, { op: 'sequence' }>;
 
@@ -18,14 +25,29 @@ function elementType(node: TypedExpr): QueryType {
 }
 
 /** Generates sequence sources, operators and aggregates. */
-export function generateSequenceNode(em: Emitter, node: TypedExpr, env: Env, b: KernelBindings): Val {
+export function generateSequenceNode(
+  em: Emitter,
+  node: TypedExpr,
+  env: Env,
+  b: KernelBindings,
+): Val {
   switch (node.op) {
     case 'collection':
-      return { v: 'seq', seq: collectionSeq(b, node.collection, (index) => ({ v: 'row', collection: node.collection, index })) };
+      return {
+        v: 'seq',
+        seq: collectionSeq(b, node.collection, (index) => ({
+          v: 'row',
+          collection: node.collection,
+          index,
+        })),
+      };
     case 'jagged':
       return {
         v: 'seq',
-        seq: collectionSeq(b, node.collection, (index) => ({ v: 'scalar', code: b.fieldRead(node.collection, node.field, index) })),
+        seq: collectionSeq(b, node.collection, (index) => ({
+          v: 'scalar',
+          code: b.fieldRead(node.collection, node.field, index),
+        })),
       };
     case 'collectionCount': {
       const offsets = b.offsets(node.collection);
@@ -36,7 +58,13 @@ export function generateSequenceNode(em: Emitter, node: TypedExpr, env: Env, b: 
     case 'zip':
       return { v: 'seq', seq: zipSeq(em, node, env, b) };
     case 'concat':
-      return { v: 'seq', seq: concatSeq(seqOf(generate(em, node.left, env, b)), seqOf(generate(em, node.right, env, b))) };
+      return {
+        v: 'seq',
+        seq: concatSeq(
+          seqOf(generate(em, node.left, env, b)),
+          seqOf(generate(em, node.right, env, b)),
+        ),
+      };
     case 'choose':
       return { v: 'seq', seq: chooseSeq(em, node, env, b) };
     case 'elementAt':
@@ -52,13 +80,18 @@ export function generateSequenceNode(em: Emitter, node: TypedExpr, env: Env, b: 
   }
 }
 
-function collectionSeq(b: KernelBindings, collection: string, element: (index: string) => Val): Seq {
+function collectionSeq(
+  b: KernelBindings,
+  collection: string,
+  element: (index: string) => Val,
+): Seq {
   const offsets = b.offsets(collection);
   return {
     forEach(em, body) {
       const i = em.fresh('i');
-      em.block(`for (let ${i} = ${offsets}[ev], ${i}end = ${offsets}[ev + 1]; ${i} < ${i}end; ${i}++)`, () =>
-        body(em, element(i)),
+      em.block(
+        `for (let ${i} = ${offsets}[ev], ${i}end = ${offsets}[ev + 1]; ${i} < ${i}end; ${i}++)`,
+        () => body(em, element(i)),
       );
     },
     indexed: () => ({
@@ -81,7 +114,12 @@ export function indexedOf(em: Emitter, seq: Seq, type: QueryType): IndexedSeq {
   return seq.indexed ? seq.indexed(em) : materialize(em, seq, type);
 }
 
-function zipSeq(em: Emitter, node: Extract<TypedExpr, { op: 'zip' }>, env: Env, b: KernelBindings): Seq {
+function zipSeq(
+  em: Emitter,
+  node: Extract<TypedExpr, { op: 'zip' }>,
+  env: Env,
+  b: KernelBindings,
+): Seq {
   const site = b.addSite('Zip', node.span);
   return {
     forEach(inner, body) {
@@ -90,7 +128,9 @@ function zipSeq(em: Emitter, node: Extract<TypedExpr, { op: 'zip' }>, env: Env, 
       );
       const length = inner.constant(parts[0].length(inner));
       for (const part of parts.slice(1)) {
-        inner.line(`if (${part.length(inner)} !== ${length}) rt.lengthMismatch(${site}, base + ev, ${length}, ${part.length(inner)});`);
+        inner.line(
+          `if (${part.length(inner)} !== ${length}) rt.lengthMismatch(${site}, base + ev, ${length}, ${part.length(inner)});`,
+        );
       }
       const i = inner.fresh('i');
       inner.block(`for (let ${i} = 0; ${i} < ${length}; ${i}++)`, () =>
@@ -109,7 +149,12 @@ function concatSeq(left: Seq, right: Seq): Seq {
   };
 }
 
-function chooseSeq(em: Emitter, node: Extract<TypedExpr, { op: 'choose' }>, env: Env, b: KernelBindings): Seq {
+function chooseSeq(
+  em: Emitter,
+  node: Extract<TypedExpr, { op: 'choose' }>,
+  env: Env,
+  b: KernelBindings,
+): Seq {
   const source = seqOf(generate(em, node.source, env, b));
   const site = b.addSite(`Choose(${node.size})`, node.span);
   const maxLength = b.maxChooseLength(node.size);
@@ -117,9 +162,14 @@ function chooseSeq(em: Emitter, node: Extract<TypedExpr, { op: 'choose' }>, env:
     forEach(inner, body) {
       const indexed = indexedOf(inner, source, elementType(node.source));
       const length = inner.constant(indexed.length(inner));
-      inner.line(`if (${length} > ${formatNumber(maxLength)}) rt.tooManyCombinations(${site}, base + ev, ${length});`);
+      inner.line(
+        `if (${length} > ${formatNumber(maxLength)}) rt.tooManyCombinations(${site}, base + ev, ${length});`,
+      );
       nestedLoops(inner, node.size, length, [], (innermost, indices) =>
-        body(innermost, { v: 'tuple', items: indices.map((index) => indexed.at(innermost, index)) }),
+        body(innermost, {
+          v: 'tuple',
+          items: indices.map((index) => indexed.at(innermost, index)),
+        }),
       );
     },
   };
@@ -143,7 +193,12 @@ function nestedLoops(
   );
 }
 
-function generateElementAt(em: Emitter, node: Extract<TypedExpr, { op: 'elementAt' }>, env: Env, b: KernelBindings): Val {
+function generateElementAt(
+  em: Emitter,
+  node: Extract<TypedExpr, { op: 'elementAt' }>,
+  env: Env,
+  b: KernelBindings,
+): Val {
   const source = seqOf(generate(em, node.source, env, b));
   const position = code(generate(em, node.index, env, b));
   const indexed = indexedOf(em, source, elementType(node.source));
@@ -152,11 +207,18 @@ function generateElementAt(em: Emitter, node: Extract<TypedExpr, { op: 'elementA
 
   // A negative index counts from the end, as in Python.
   const index = em.constant(`${position} < 0 ? ${position} + ${length} : ${position}`);
-  em.line(`if (!(${index} >= 0 && ${index} < ${length})) rt.indexOutOfRange(${site}, base + ev, ${position}, ${length});`);
+  em.line(
+    `if (!(${index} >= 0 && ${index} < ${length})) rt.indexOutOfRange(${site}, base + ev, ${position}, ${length});`,
+  );
   return indexed.at(em, index);
 }
 
-function generateContains(em: Emitter, node: Extract<TypedExpr, { op: 'contains' }>, env: Env, b: KernelBindings): Val {
+function generateContains(
+  em: Emitter,
+  node: Extract<TypedExpr, { op: 'contains' }>,
+  env: Env,
+  b: KernelBindings,
+): Val {
   const value = generate(em, node.value, env, b);
   const source = seqOf(generate(em, node.source, env, b));
   return searchSequence(em, source, true, (inner, element) =>
@@ -164,16 +226,21 @@ function generateContains(em: Emitter, node: Extract<TypedExpr, { op: 'contains'
   );
 }
 
-/** Writes `found = any(test(x))` (or `all` when `wanted` is false) with an early exit. */
-function searchSequence(em: Emitter, source: Seq, wanted: boolean, test: (em: Emitter, element: Val) => string): Val {
+/** Writes `found = any(test(x))` (or `all` when `expected` is false) with an early exit. */
+function searchSequence(
+  em: Emitter,
+  source: Seq,
+  expected: boolean,
+  test: (em: Emitter, element: Val) => string,
+): Val {
   const result = em.fresh('t');
   const label = em.fresh('L');
-  em.line(`let ${result} = ${!wanted};`);
+  em.line(`let ${result} = ${!expected};`);
   em.block(`${label}:`, () =>
     source.forEach(em, (inner, element) => {
       const condition = test(inner, element);
-      inner.block(`if (${wanted ? '' : '!'}${condition})`, () => {
-        inner.line(`${result} = ${wanted};`);
+      inner.block(`if (${expected ? '' : '!'}${condition})`, () => {
+        inner.line(`${result} = ${expected};`);
         inner.line(`break ${label};`);
       });
     }),
@@ -181,7 +248,12 @@ function searchSequence(em: Emitter, source: Seq, wanted: boolean, test: (em: Em
   return { v: 'scalar', code: result };
 }
 
-function generateAggregate(em: Emitter, node: Extract<TypedExpr, { op: 'aggregate' }>, env: Env, b: KernelBindings): Val {
+function generateAggregate(
+  em: Emitter,
+  node: Extract<TypedExpr, { op: 'aggregate' }>,
+  env: Env,
+  b: KernelBindings,
+): Val {
   const seed = generate(em, node.seed, env, b);
   const source = seqOf(generate(em, node.source, env, b));
   const acc = declareLocals(em, node.type);
@@ -202,9 +274,15 @@ function generateOperator(em: Emitter, node: SequenceNode, env: Env, b: KernelBi
     case 'Select':
       return { v: 'seq', seq: mapSeq(em, node, env, b) };
     case 'Where':
-      return { v: 'seq', seq: filterSeq(seqOf(generate(em, node.source, env, b)), lambda as TypedLambda, env, b) };
+      return {
+        v: 'seq',
+        seq: filterSeq(seqOf(generate(em, node.source, env, b)), lambda as TypedLambda, env, b),
+      };
     case 'SelectMany':
-      return { v: 'seq', seq: flatMapSeq(seqOf(generate(em, node.source, env, b)), lambda as TypedLambda, env, b) };
+      return {
+        v: 'seq',
+        seq: flatMapSeq(seqOf(generate(em, node.source, env, b)), lambda as TypedLambda, env, b),
+      };
     case 'OrderBy':
     case 'OrderByDescending':
       return { v: 'seq', seq: sortedSeq(em, node, env, b) };
@@ -230,7 +308,9 @@ function mapSeq(em: Emitter, node: SequenceNode, env: Env, b: KernelBindings): S
   const indexed = source.indexed;
   return {
     forEach(inner, body) {
-      source.forEach(inner, (loop, element) => body(loop, applyLambda(loop, lambda, [element], env, b)));
+      source.forEach(inner, (loop, element) =>
+        body(loop, applyLambda(loop, lambda, [element], env, b)),
+      );
     },
     indexed:
       indexed &&
@@ -258,13 +338,22 @@ function filterSeq(source: Seq, lambda: TypedLambda, env: Env, b: KernelBindings
 function flatMapSeq(source: Seq, lambda: TypedLambda, env: Env, b: KernelBindings): Seq {
   return {
     forEach(em, body) {
-      source.forEach(em, (inner, element) => seqOf(applyLambda(inner, lambda, [element], env, b)).forEach(inner, body));
+      source.forEach(em, (inner, element) =>
+        seqOf(applyLambda(inner, lambda, [element], env, b)).forEach(inner, body),
+      );
     },
   };
 }
 
 /** Applies an optional predicate, running `body` only for elements that pass. */
-function whenMatches(em: Emitter, lambda: TypedLambda | undefined, element: Val, env: Env, b: KernelBindings, body: () => void): void {
+function whenMatches(
+  em: Emitter,
+  lambda: TypedLambda | undefined,
+  element: Val,
+  env: Env,
+  b: KernelBindings,
+  body: () => void,
+): void {
   if (!lambda) {
     body();
     return;
@@ -275,7 +364,8 @@ function whenMatches(em: Emitter, lambda: TypedLambda | undefined, element: Val,
 
 function generateCount(em: Emitter, node: SequenceNode, env: Env, b: KernelBindings): Val {
   const source = seqOf(generate(em, node.source, env, b));
-  if (!node.lambda && source.indexed) return { v: 'scalar', code: em.constant(source.indexed(em).length(em)) };
+  if (!node.lambda && source.indexed)
+    return { v: 'scalar', code: em.constant(source.indexed(em).length(em)) };
 
   const count = em.fresh('t');
   em.line(`let ${count} = 0;`);
@@ -315,8 +405,10 @@ function generateAnyAll(em: Emitter, node: SequenceNode, env: Env, b: KernelBind
   if (!lambda) {
     return searchSequence(em, source, true, () => 'true');
   }
-  const wanted = node.operator === 'Any';
-  return searchSequence(em, source, wanted, (inner, element) => code(applyLambda(inner, lambda, [element], env, b)));
+  const expected = node.operator === 'Any';
+  return searchSequence(em, source, expected, (inner, element) =>
+    code(applyLambda(inner, lambda, [element], env, b)),
+  );
 }
 
 function generateFirstLast(em: Emitter, node: SequenceNode, env: Env, b: KernelBindings): Val {
@@ -361,7 +453,13 @@ function isOrderBy(operator: string): boolean {
  * `OrderBy(key).First()` without sorting: one pass keeps the first element with the smallest
  * key (largest for OrderByDescending). NaN keys sort last, so they win only when all are NaN.
  */
-function generateArgBest(em: Emitter, orderBy: SequenceNode, site: number, env: Env, b: KernelBindings): Val {
+function generateArgBest(
+  em: Emitter,
+  orderBy: SequenceNode,
+  site: number,
+  env: Env,
+  b: KernelBindings,
+): Val {
   const source = seqOf(generate(em, orderBy.source, env, b));
   const descending = orderBy.operator === 'OrderByDescending';
   const stored = declareLocals(em, elementType(orderBy));
@@ -370,7 +468,9 @@ function generateArgBest(em: Emitter, orderBy: SequenceNode, site: number, env: 
   em.line(`let ${found} = false, ${bestKey} = NaN;`);
 
   source.forEach(em, (inner, element) => {
-    const key = inner.constant(code(applyLambda(inner, orderBy.lambda as TypedLambda, [element], env, b)));
+    const key = inner.constant(
+      code(applyLambda(inner, orderBy.lambda as TypedLambda, [element], env, b)),
+    );
     const better = `${key} ${descending ? '>' : '<'} ${bestKey}`;
     const replacesNaN = `(${bestKey} !== ${bestKey} && ${key} === ${key})`;
     inner.block(`if (!${found} || ${better} || ${replacesNaN})`, () => {
@@ -382,4 +482,3 @@ function generateArgBest(em: Emitter, orderBy: SequenceNode, site: number, env: 
   em.line(`if (!${found}) rt.emptySequence(${site}, base + ev);`);
   return stored.val;
 }
-

@@ -48,7 +48,9 @@ export class KernelBindings {
     if (m < 0) {
       const source = this.view.collections.get(collection);
       if (!source || !offsetsLeaf(source, this.columns)) {
-        throw new Error(`The plan reads no column of collection '${collection}', so its lengths are unknown`);
+        throw new Error(
+          `The plan reads no column of collection '${collection}', so its lengths are unknown`,
+        );
       }
       m = this.collections.push(collection) - 1;
     }
@@ -83,7 +85,9 @@ export class KernelBindings {
   private columnOf(path: string[]): number {
     const k = this.columnIndex.get(path.join('\u0000'));
     if (k === undefined) {
-      throw new Error(`The plan does not list column '${path.join('.')}', which the query reads; plan the query again`);
+      throw new Error(
+        `The plan does not list column '${path.join('.')}', which the query reads; plan the query again`,
+      );
     }
     return k;
   }

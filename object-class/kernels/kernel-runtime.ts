@@ -16,7 +16,10 @@ export interface KernelRuntime {
 }
 
 /** Builds the runtime of one kernel; error messages name the query site and the event. */
-export function createKernelRuntime(sites: ErrorSite[], maxCombinationsPerEvent: number): KernelRuntime {
+export function createKernelRuntime(
+  sites: ErrorSite[],
+  maxCombinationsPerEvent: number,
+): KernelRuntime {
   const where = (site: number, event: number): string => {
     const { label, span } = sites[site];
     return `${label} at line ${span.start.line}, column ${span.start.column} failed in event ${event}`;
@@ -30,10 +33,16 @@ export function createKernelRuntime(sites: ErrorSite[], maxCombinationsPerEvent:
     },
     sortIndices,
     emptySequence: (site, event) => {
-      throw new KernelError('EMPTY_SEQUENCE', `${where(site, event)}: the sequence is empty; filter events first, as in Where(lambda e: e.Jet.Count() > 0)`);
+      throw new KernelError(
+        'EMPTY_SEQUENCE',
+        `${where(site, event)}: the sequence is empty; filter events first, as in Where(lambda e: e.Jet.Count() > 0)`,
+      );
     },
     indexOutOfRange: (site, event, index, length) => {
-      throw new KernelError('INDEX_OUT_OF_RANGE', `${where(site, event)}: index ${index} is out of range for ${length} elements; filter on the length first`);
+      throw new KernelError(
+        'INDEX_OUT_OF_RANGE',
+        `${where(site, event)}: index ${index} is out of range for ${length} elements; filter on the length first`,
+      );
     },
     tooManyCombinations: (site, event, length) => {
       const size = /\d+/.exec(sites[site].label)?.[0] ?? '?';
@@ -44,10 +53,16 @@ export function createKernelRuntime(sites: ErrorSite[], maxCombinationsPerEvent:
       );
     },
     lengthMismatch: (site, event, first, other) => {
-      throw new KernelError('LENGTH_MISMATCH', `${where(site, event)}: the zipped lists have lengths ${first} and ${other}; zip lists of one collection`);
+      throw new KernelError(
+        'LENGTH_MISMATCH',
+        `${where(site, event)}: the zipped lists have lengths ${first} and ${other}; zip lists of one collection`,
+      );
     },
     tooManyRows: (event, limit) => {
-      throw new KernelError('TOO_MANY_ROWS', `The rows output passed the limit of ${limit} rows in event ${event} (maxResultRows); filter more or raise the limit`);
+      throw new KernelError(
+        'TOO_MANY_ROWS',
+        `The rows output passed the limit of ${limit} rows in event ${event} (maxResultRows); filter more or raise the limit`,
+      );
     },
   };
 }
@@ -56,7 +71,12 @@ export function createKernelRuntime(sites: ErrorSite[], maxCombinationsPerEvent:
  * Fills `order[0..length)` with 0..length-1 sorted stably by `keys`, ascending or descending,
  * with NaN keys last. Uses no memory beyond `order` for short inputs.
  */
-export function sortIndices(order: Int32Array, keys: Float64Array, length: number, descending: boolean): void {
+export function sortIndices(
+  order: Int32Array,
+  keys: Float64Array,
+  length: number,
+  descending: boolean,
+): void {
   for (let i = 0; i < length; i++) order[i] = i;
   const before = (a: number, b: number): boolean => {
     const x = keys[a];
@@ -79,6 +99,8 @@ export function sortIndices(order: Int32Array, keys: Float64Array, length: numbe
     return;
   }
 
-  const sorted = Array.from(order.subarray(0, length)).sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : a - b));
+  const sorted = Array.from(order.subarray(0, length)).sort((a, b) =>
+    before(a, b) ? -1 : before(b, a) ? 1 : a - b,
+  );
   order.set(sorted);
 }

@@ -3,7 +3,7 @@ import type { Emitter } from './emitter.js';
 
 /**
  * A value while generating code. Scalars are JavaScript expressions that are cheap and safe to
- * repeat (a local, a literal or an array read); records, tuples and four-vectors exist only at
+ * repeat: a local, a literal or an array read. Records, tuples and four-vectors exist only at
  * generation time as groups of scalars, so the generated loops allocate no objects.
  */
 export type Val =
@@ -32,7 +32,7 @@ export interface IndexedSeq {
   at(em: Emitter, index: string): Val;
 }
 
-/** How values of a type are kept in locals or scratch buffers: one slot per scalar. */
+/** Storage plan of a type in locals or scratch buffers, with one slot per scalar. */
 export type Layout =
   | { l: 'scalar' }
   | { l: 'row'; collection: string }
@@ -102,9 +102,18 @@ export function valFromSlots(layout: Layout, type: QueryType, codes: string[], s
     case 'row':
       return { v: 'row', collection: layout.collection, index: codes[start] };
     case 'fourvector':
-      return { v: 'polar', pt: codes[start], eta: codes[start + 1], phi: codes[start + 2], mass: codes[start + 3] };
+      return {
+        v: 'polar',
+        pt: codes[start],
+        eta: codes[start + 1],
+        phi: codes[start + 2],
+        mass: codes[start + 3],
+      };
     case 'group': {
-      const types = type.kind === 'record' ? type.fields.map((f) => f.type) : (type as Extract<QueryType, { kind: 'tuple' }>).elements;
+      const types =
+        type.kind === 'record'
+          ? type.fields.map((f) => f.type)
+          : (type as Extract<QueryType, { kind: 'tuple' }>).elements;
       const parts: Val[] = [];
       let offset = start;
       layout.parts.forEach((part, i) => {
@@ -117,7 +126,10 @@ export function valFromSlots(layout: Layout, type: QueryType, codes: string[], s
 }
 
 /** Declares `let` locals for a value of `type` and returns them with the value that reads them. */
-export function declareLocals(em: Emitter, type: QueryType): { names: string[]; val: Val; layout: Layout } {
+export function declareLocals(
+  em: Emitter,
+  type: QueryType,
+): { names: string[]; val: Val; layout: Layout } {
   const layout = layoutOf(type);
   const names = Array.from({ length: slotCount(layout) }, () => em.fresh('x'));
   em.line(`let ${names.map((name) => `${name} = 0`).join(', ')};`);

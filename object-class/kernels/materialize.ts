@@ -4,7 +4,15 @@ import type { Emitter } from './emitter.js';
 import { applyLambda, code, generate, type Env } from './generate-expression.js';
 import { seqOf } from './generate-sequence.js';
 import type { KernelBindings } from './kernel-bindings.js';
-import { layoutOf, slotCodes, valFromSlots, type IndexedSeq, type Layout, type Seq, type Val } from './kernel-values.js';
+import {
+  layoutOf,
+  slotCodes,
+  valFromSlots,
+  type IndexedSeq,
+  type Layout,
+  type Seq,
+  type Val,
+} from './kernel-values.js';
 
 /** Initial length of a scratch buffer; buffers double when an event needs more. */
 const INITIAL_SCRATCH_LENGTH = 16;
@@ -73,7 +81,10 @@ function boolSlotsOf(layout: Layout, type: QueryType): boolean[] {
     case 'fourvector':
       return [false, false, false, false];
     case 'group': {
-      const types = type.kind === 'record' ? type.fields.map((f) => f.type) : (type as Extract<QueryType, { kind: 'tuple' }>).elements;
+      const types =
+        type.kind === 'record'
+          ? type.fields.map((f) => f.type)
+          : (type as Extract<QueryType, { kind: 'tuple' }>).elements;
       return layout.parts.flatMap((part, i) => boolSlotsOf(part, types[i]));
     }
   }
@@ -84,14 +95,21 @@ function boolSlotsOf(layout: Layout, type: QueryType): boolean[] {
  * scratch buffers, sorts an index buffer stably by key (NaN keys last), and reads the elements
  * through it.
  */
-export function sortedSeq(em: Emitter, node: Extract<TypedExpr, { op: 'sequence' }>, env: Env, b: KernelBindings): Seq {
+export function sortedSeq(
+  em: Emitter,
+  node: Extract<TypedExpr, { op: 'sequence' }>,
+  env: Env,
+  b: KernelBindings,
+): Seq {
   const source = seqOf(generate(em, node.source, env, b));
   const type = (node.type as Extract<QueryType, { kind: 'sequence' }>).element;
   const lambda = node.lambda as TypedLambda;
   const descending = node.operator === 'OrderByDescending';
 
   const prepare = (inner: Emitter) => {
-    const copy = materialize(inner, source, type, (loop, element) => code(applyLambda(loop, lambda, [element], env, b)));
+    const copy = materialize(inner, source, type, (loop, element) =>
+      code(applyLambda(loop, lambda, [element], env, b)),
+    );
     const order = inner.fresh('b');
     inner.prelude.push(`let ${order} = new Int32Array(${INITIAL_SCRATCH_LENGTH});`);
     const length = copy.length(inner);

@@ -13,18 +13,27 @@ export function mergePartials(a: unknown, b: unknown): Partial {
   const right = asPartial(b);
   if (left.kind === 'histogram' && right.kind === 'histogram') return mergeHistograms(left, right);
   if (left.kind === 'scalar' && right.kind === 'scalar') return mergeScalars(left, right);
-  throw new TypeError(`Cannot merge a ${left.kind} partial with a ${right.kind} partial; both must come from one query`);
+  throw new TypeError(
+    `Cannot merge a ${left.kind} partial with a ${right.kind} partial; both must come from one query`,
+  );
 }
 
 function asPartial(value: unknown): Partial {
   const candidate = value as Partial | null;
   if (candidate?.kind === 'histogram' && Array.isArray(candidate.counts)) return candidate;
   if (candidate?.kind === 'scalar' && typeof candidate.count === 'number') return candidate;
-  throw new TypeError(`Value ${JSON.stringify(value)?.slice(0, 80)} is not a histogram or scalar partial`);
+  throw new TypeError(
+    `Value ${JSON.stringify(value)?.slice(0, 80)} is not a histogram or scalar partial`,
+  );
 }
 
 function mergeHistograms(a: HistogramPartial, b: HistogramPartial): HistogramPartial {
-  if (a.bins !== b.bins || a.low !== b.low || a.high !== b.high || a.counts.length !== b.counts.length) {
+  if (
+    a.bins !== b.bins ||
+    a.low !== b.low ||
+    a.high !== b.high ||
+    a.counts.length !== b.counts.length
+  ) {
     throw new RangeError(
       `Histograms with binning (${a.bins}, ${a.low}, ${a.high}) and (${b.bins}, ${b.low}, ${b.high}) cannot be merged; use one binning`,
     );
@@ -37,22 +46,34 @@ function mergeHistograms(a: HistogramPartial, b: HistogramPartial): HistogramPar
 }
 
 function mergeScalars(a: ScalarPartial, b: ScalarPartial): ScalarPartial {
-  const pick = (x: number | null, y: number | null, f: (p: number, q: number) => number) =>
-    x === null ? y : y === null ? x : f(x, y);
   return {
     kind: 'scalar',
     count: a.count + b.count,
     sum: a.sum + b.sum,
-    min: pick(a.min, b.min, Math.min),
-    max: pick(a.max, b.max, Math.max),
+    min: combine(a.min, b.min, Math.min),
+    max: combine(a.max, b.max, Math.max),
   };
 }
 
+/** Combines two optional extremes; a null side means no values. */
+function combine(
+  x: number | null,
+  y: number | null,
+  pick: (p: number, q: number) => number,
+): number | null {
+  if (x === null) return y;
+  if (y === null) return x;
+  return pick(x, y);
+}
+
 /**
- * Turns a merged partial into the value the client sees: the histogram itself, or the number
- * the query's final aggregate asked for (null for the min, max or mean of no values).
+ * Turns a merged partial into the result the client receives: the histogram itself, or the
+ * number the query's final aggregate requested (null for the min, max or mean of no values).
  */
-export function finishPartial(partial: Partial, output: OutputSpec): HistogramPartial | number | null {
+export function finishPartial(
+  partial: Partial,
+  output: OutputSpec,
+): HistogramPartial | number | null {
   if (partial.kind === 'histogram') return partial;
   switch (output.kind) {
     case 'count':

@@ -35,7 +35,7 @@ export class RowColumnBuilder {
     if (type.kind === 'sequence') this.offsets = new Int32Array(INITIAL_CAPACITY + 1);
   }
 
-  /** Bytes the column holds so far. */
+  /** Bytes of values and offsets stored so far. */
   get byteLength(): number {
     return this.length * 8 + (this.offsets ? this.rows * 4 : 0);
   }
@@ -68,7 +68,9 @@ export class RowColumnBuilder {
 
     const type = new List(new Field('item', values.type, false));
     const valueOffsets = this.offsets.slice(0, this.rows + 1);
-    return makeVector(makeData({ type, length: this.rows, nullCount: 0, valueOffsets, child: values }));
+    return makeVector(
+      makeData({ type, length: this.rows, nullCount: 0, valueOffsets, child: values }),
+    );
   }
 }
 
@@ -90,7 +92,12 @@ function leafData(type: QueryType, values: Float64Array): Data<DataType> {
     const data = BigInt64Array.from(values, (value) => BigInt(Math.trunc(value)));
     return makeData({ type: new Int64(), length: values.length, nullCount: 0, data });
   }
-  return makeData({ type: new Float64(), length: values.length, nullCount: 0, data: values.slice() });
+  return makeData({
+    type: new Float64(),
+    length: values.length,
+    nullCount: 0,
+    data: values.slice(),
+  });
 }
 
 /** Creates the builders of a rows output. */

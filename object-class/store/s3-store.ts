@@ -391,9 +391,10 @@ export class S3ObjectStore implements ObjectStore {
         endpoint: this.endpoint,
         store: this.description,
       });
-      if (storeError instanceof S3StoreError && storeError.code === 'S3_REQUEST_FAILED') {
-        this.log.error({ operation, key, err: summarizeError(error) }, 'S3 request failed');
-      }
+      // A missing key, an existing key, an invalid range or a missing bucket is an outcome the
+      // caller acts on, so only the other failures are logged as errors.
+      const level = isLoggedAsError(storeError) ? 'error' : 'debug';
+      this.log[level]({ operation, key, err: summarizeError(error) }, 'S3 request failed');
       throw storeError;
     }
   }
@@ -441,16 +442,26 @@ export class S3ObjectStore implements ObjectStore {
     }
 
     const chunks: Buffer[] = [];
-    for await (const chunk of addAbortSignal(abortSignal, body)) chunks.push(chunk as Buffer);
-    const bytes = new Uint8Array(Buffer.concat(chunks));
-
-    if (contentLength !== undefined && bytes.byteLength !== contentLength) {
+    let received = 0;
+    for await (const chunk of addAbortSignal(abortSignal, body)) {
+      chunks.push(chunk as Buffer);
+      received += (chunk as Buffer).byteLength;
+    }
+    if (contentLength !== undefined && received !== contentLength) {
       throw Object.assign(
-        new Error(`S3 response body ended after ${bytes.byteLength} of ${contentLength} bytes`),
+        new Error(`S3 response body ended after ${received} of ${contentLength} bytes`),
         { code: 'ERR_STREAM_PREMATURE_CLOSE' },
       );
     }
-    this.counters.bytesFetched += bytes.byteLength;
+
+    // One copy into an array that owns its whole ArrayBuffer, unlike pooled Node.js buffers.
+    const bytes = new Uint8Array(received);
+    let offset = 0;
+    for (const chunk of chunks) {
+      bytes.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
+    this.counters.bytesFetched += received;
     return bytes;
   }
 
@@ -462,6 +473,10 @@ export class S3ObjectStore implements ObjectStore {
     }
     return this.keyPrefix + key;
   }
+}
+
+function isLoggedAsError(error: Error): boolean {
+  return error instanceof S3StoreError && error.code !== 'S3_BUCKET_NOT_FOUND';
 }
 
 function checkPositiveInteger(name: string, value: number): number {

@@ -69,7 +69,9 @@ export function transformerService(): ServiceClientCtor {
 export function bindServer(server: grpc.Server, host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (error, bound) =>
-      error ? reject(new Error(`Cannot listen on ${host}:${port}: ${error.message}`)) : resolve(bound),
+      error
+        ? reject(new Error(`Cannot listen on ${host}:${port}: ${error.message}`))
+        : resolve(bound),
     );
   });
 }

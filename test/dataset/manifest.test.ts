@@ -48,7 +48,10 @@ describe('appendTable', () => {
 
   it('appends to an existing dataset', async () => {
     await appendTable(store, 'ds', [events(100)], { eventsPerObject: 100, nodes: ['n'] });
-    const second = await appendTable(store, 'ds', [events(30, 100)], { eventsPerObject: 100, nodes: ['n'] });
+    const second = await appendTable(store, 'ds', [events(30, 100)], {
+      eventsPerObject: 100,
+      nodes: ['n'],
+    });
     expect(second.version).toBe(2);
     expect(second.eventCount).toBe(130);
     expect(second.objects[1].firstEvent).toBe(100);
@@ -63,16 +66,16 @@ describe('appendTable', () => {
   });
 
   it('rejects an invalid object size', async () => {
-    await expect(appendTable(store, 'ds', [events(10)], { eventsPerObject: 0, nodes: ['n'] })).rejects.toThrow(
-      "Invalid events per object '0': expected an integer from 1 to 50000000",
-    );
+    await expect(
+      appendTable(store, 'ds', [events(10)], { eventsPerObject: 0, nodes: ['n'] }),
+    ).rejects.toThrow("Invalid events per object '0': expected an integer from 1 to 50000000");
   });
 
   it('leaves no dataset when a write fails', async () => {
     const failing = new FailingStore(store, 2);
-    await expect(appendTable(failing, 'ds', [events(500)], { eventsPerObject: 100, nodes: ['n'] })).rejects.toThrow(
-      'injected write failure',
-    );
+    await expect(
+      appendTable(failing, 'ds', [events(500)], { eventsPerObject: 100, nodes: ['n'] }),
+    ).rejects.toThrow('injected write failure');
     expect(await readLatestManifest(store, 'ds')).toBeNull();
     expect(await listDatasets(store)).toEqual([]);
   });
@@ -135,7 +138,9 @@ describe('rankNodes', () => {
   });
 
   it('rejects an empty node list', () => {
-    expect(() => rankNodes('k', [])).toThrow("Cannot place object 'k': no storage nodes are configured");
+    expect(() => rankNodes('k', [])).toThrow(
+      "Cannot place object 'k': no storage nodes are configured",
+    );
   });
 });
 

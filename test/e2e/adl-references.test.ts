@@ -16,7 +16,16 @@ describe.skipIf(dataDir === null)('ADL references through the CLI and two storag
     home = mkdtempSync(path.join(os.tmpdir(), 'skysift-e2e-'));
     const files = sampleFiles(dataDir!);
     for (const layout of LAYOUTS) {
-      const run = await runCli(['ingest', files[layout], '--dataset', layout, '--events-per-object', '100', '--home', home]);
+      const run = await runCli([
+        'ingest',
+        files[layout],
+        '--dataset',
+        layout,
+        '--events-per-object',
+        '100',
+        '--home',
+        home,
+      ]);
       expect(run.stderr).toBe('');
       expect(run.status).toBe(0);
       expect(run.stdout).toContain('now 1000 events in 10 objects');
@@ -29,7 +38,17 @@ describe.skipIf(dataDir === null)('ADL references through the CLI and two storag
     for (const task of TASKS) {
       it(`${task} on ${layout} layout equals reference`, async () => {
         const queryFile = path.join(REPO_ROOT, 'examples', 'adl', `${task}.py`);
-        const run = await runCli(['query', '--home', home, '--dataset', layout, '--file', queryFile, '--format', 'csv']);
+        const run = await runCli([
+          'query',
+          '--home',
+          home,
+          '--dataset',
+          layout,
+          '--file',
+          queryFile,
+          '--format',
+          'csv',
+        ]);
         expect(run.status, run.stderr).toBe(0);
         expect(run.stdout).toBe(readFileSync(sampleFiles(dataDir!).ref(task), 'utf8'));
         expect(run.stderr).toMatch(/objects: 10 scanned, 0 skipped of 10/);

@@ -10,7 +10,8 @@ import type { RunningService } from '../../server/storage-node-server.js';
 import { startTransformer } from '../../server/transformer-server.js';
 import { startNodeProcess, type NodeProcess } from '../support/node-process.js';
 
-const QUERY = 'Where(lambda e: e.Jet.Where(lambda j: j.pt > 40).Count() >= 2).Select(lambda e: e.MET_pt)';
+const QUERY =
+  'Where(lambda e: e.Jet.Where(lambda j: j.pt > 40).Count() >= 2).Select(lambda e: e.MET_pt)';
 const OUTPUT = { kind: 'histogram', bins: 100, low: 0, high: 2000 } as const;
 /** Backoff of eight attempts spans about 12 s, far longer than a node restart. */
 const MAX_ATTEMPTS = 8;
@@ -72,7 +73,9 @@ describe('storage node killed mid-query', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     victim.child.kill('SIGKILL');
 
-    await expect(running).rejects.toThrow(/failed on storage node node-2 \(127\.0\.0\.1:\d+\).*no result was returned/);
+    await expect(running).rejects.toThrow(
+      /failed on storage node node-2 \(127\.0\.0\.1:\d+\).*no result was returned/,
+    );
     nodes[1] = await startNodeProcess('node-2', home, victim.port);
     const again = await client.query({ dataset: 'events', query: QUERY, output: OUTPUT });
     expect(again.aggregate).toEqual(expected);

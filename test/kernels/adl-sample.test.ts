@@ -12,7 +12,9 @@ import { planQuery } from '../../transformers/planner/plan-query.js';
 const dataDirectory = process.env.SKYSIFT_SAMPLE_DATA;
 const haveData = dataDirectory !== undefined && existsSync(join(dataDirectory, 'adl'));
 if (!haveData) {
-  console.warn('sample data directory not found: set SKYSIFT_SAMPLE_DATA to the folder holding adl/ to run the ADL tests');
+  console.warn(
+    'sample data directory not found: set SKYSIFT_SAMPLE_DATA to the folder holding adl/ to run the ADL tests',
+  );
 }
 
 const LAYOUTS = {
@@ -34,7 +36,9 @@ interface AdlQuery {
 
 function readQuery(name: string): AdlQuery {
   const text = readFileSync(new URL(`../../examples/adl/${name}.py`, import.meta.url), 'utf8');
-  const [bins, low, high] = (/^# hist: (.*)$/m.exec(text) as RegExpExecArray)[1].split(',').map(Number);
+  const [bins, low, high] = (/^# hist: (.*)$/m.exec(text) as RegExpExecArray)[1]
+    .split(',')
+    .map(Number);
   return { text, bins, low, high };
 }
 
@@ -97,7 +101,15 @@ function particles(row: Record<string, unknown>, prefix: string, flavour = 0): P
   };
   const pt = column('pt');
   const [eta, phi, mass, charge, btag] = ['eta', 'phi', 'mass', 'charge', 'btag'].map(column);
-  return pt.map((_, i) => ({ pt: pt[i], eta: eta[i], phi: phi[i], mass: mass[i], charge: charge[i] ?? 0, btag: btag[i] ?? 0, flavour }));
+  return pt.map((_, i) => ({
+    pt: pt[i],
+    eta: eta[i],
+    phi: phi[i],
+    mass: mass[i],
+    charge: charge[i] ?? 0,
+    btag: btag[i] ?? 0,
+    flavour,
+  }));
 }
 
 function cartesian(p: Particle): number[] {
@@ -149,8 +161,12 @@ function expectedQuery6(table: Table, value: (trijet: Particle[]) => number): nu
 function expectedQuery7(table: Table): number[] {
   const values: number[] = [];
   for (const row of table.toArray() as Record<string, unknown>[]) {
-    const leptons = [...particles(row, 'Electron'), ...particles(row, 'Muon')].filter((l) => l.pt > 10);
-    const jets = particles(row, 'Jet').filter((j) => j.pt > 30 && leptons.every((l) => deltaR(j, l) >= 0.4));
+    const leptons = [...particles(row, 'Electron'), ...particles(row, 'Muon')].filter(
+      (l) => l.pt > 10,
+    );
+    const jets = particles(row, 'Jet').filter(
+      (j) => j.pt > 30 && leptons.every((l) => deltaR(j, l) >= 0.4),
+    );
     if (jets.length > 0) values.push(jets.reduce((sum, j) => sum + j.pt, 0));
   }
   return values;
@@ -186,7 +202,9 @@ function expectedQuery8(table: Table): number[] {
 }
 
 describe.skipIf(!haveData)('ADL benchmark tasks on the CMS sample', () => {
-  const tables = haveData ? { flat: readSample(LAYOUTS.flat), nested: readSample(LAYOUTS.nested) } : undefined;
+  const tables = haveData
+    ? { flat: readSample(LAYOUTS.flat), nested: readSample(LAYOUTS.nested) }
+    : undefined;
 
   for (const layout of ['flat', 'nested'] as const) {
     for (const name of ['query-1', 'query-2', 'query-3', 'query-4', 'query-5']) {
@@ -198,7 +216,10 @@ describe.skipIf(!haveData)('ADL benchmark tasks on the CMS sample', () => {
     }
 
     const independent: [string, (table: Table) => number[]][] = [
-      ['query-6-1', (t) => expectedQuery6(t, (trijet) => Math.hypot(...sumMomenta(trijet).slice(0, 2)))],
+      [
+        'query-6-1',
+        (t) => expectedQuery6(t, (trijet) => Math.hypot(...sumMomenta(trijet).slice(0, 2))),
+      ],
       ['query-6-2', (t) => expectedQuery6(t, (trijet) => Math.max(...trijet.map((j) => j.btag)))],
       ['query-7', expectedQuery7],
       ['query-8', expectedQuery8],

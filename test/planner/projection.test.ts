@@ -11,7 +11,9 @@ import { planQuery } from '../../transformers/planner/plan-query.js';
 const dataDirectory = process.env.SKYSIFT_SAMPLE_DATA;
 const haveData = dataDirectory !== undefined && existsSync(join(dataDirectory, 'adl'));
 if (!haveData) {
-  console.warn('sample data directory not found: set SKYSIFT_SAMPLE_DATA to the folder holding adl/ to run the projection tests');
+  console.warn(
+    'sample data directory not found: set SKYSIFT_SAMPLE_DATA to the folder holding adl/ to run the projection tests',
+  );
 }
 
 function sampleSchema(file: string): DatasetSchema {
@@ -37,8 +39,16 @@ const CASES: [string, string[], string[]][] = [
   ['Select(lambda e: e.Jet.Select(lambda j: j.eta))', ['Jet_eta'], ['Jet.eta']],
   ['Select(lambda e: e.Jet.Count())', ['Jet_pt'], ['Jet.pt']],
   ['Select(lambda e: e.nJet)', ['nJet'], ['Jet.pt']],
-  ['Select(lambda e: e.Muon.Select(lambda m: m.ToFourMomentum().pt))', ['Muon_pt', 'Muon_eta', 'Muon_phi', 'Muon_mass'], ['Muon.pt', 'Muon.eta', 'Muon.phi', 'Muon.mass']],
-  ['Where(lambda e: e.HLT.IsoMu24).Select(lambda e: e.PV_npvs)', ['HLT_IsoMu24', 'PV_npvs'], ['HLT.IsoMu24', 'PV.npvs']],
+  [
+    'Select(lambda e: e.Muon.Select(lambda m: m.ToFourMomentum().pt))',
+    ['Muon_pt', 'Muon_eta', 'Muon_phi', 'Muon_mass'],
+    ['Muon.pt', 'Muon.eta', 'Muon.phi', 'Muon.mass'],
+  ],
+  [
+    'Where(lambda e: e.HLT.IsoMu24).Select(lambda e: e.PV_npvs)',
+    ['HLT_IsoMu24', 'PV_npvs'],
+    ['HLT.IsoMu24', 'PV.npvs'],
+  ],
 ];
 
 describe.skipIf(!haveData)('projection pushdown', () => {
@@ -59,7 +69,20 @@ describe.skipIf(!haveData)('projection pushdown', () => {
     ['query-6-2', ['Jet_pt', 'Jet_eta', 'Jet_phi', 'Jet_mass', 'Jet_btag']],
     [
       'query-8',
-      ['Muon_pt', 'Muon_eta', 'Muon_phi', 'Muon_mass', 'Muon_charge', 'Electron_pt', 'Electron_eta', 'Electron_phi', 'Electron_mass', 'Electron_charge', 'MET_pt', 'MET_phi'],
+      [
+        'Muon_pt',
+        'Muon_eta',
+        'Muon_phi',
+        'Muon_mass',
+        'Muon_charge',
+        'Electron_pt',
+        'Electron_eta',
+        'Electron_phi',
+        'Electron_mass',
+        'Electron_charge',
+        'MET_pt',
+        'MET_phi',
+      ],
     ],
   ])('%s reads only what it uses', (name, expected) => {
     expect(columnsRead(flat!, exampleQuery(name))).toEqual(expected);
@@ -67,7 +90,12 @@ describe.skipIf(!haveData)('projection pushdown', () => {
 
   it('explains a plan', () => {
     const query = exampleQuery('query-4');
-    const plan = planQuery(parseQuery(query), query, flat!, { kind: 'histogram', bins: 100, low: 0, high: 2000 });
+    const plan = planQuery(parseQuery(query), query, flat!, {
+      kind: 'histogram',
+      bins: 100,
+      low: 0,
+      high: 2000,
+    });
     const text = explainPlan(plan);
     expect(text).toContain('Columns read (2): MET_pt, Jet_pt');
     expect(text).toContain('Where(lambda e: e.Jet.Where(lambda j: j.pt > 40).Count() >= 2)');
@@ -79,6 +107,7 @@ describe.skipIf(!haveData)('projection pushdown', () => {
     const query = "EventDataset('x').Select(lambda e: e.MET_pt)";
     const plan = planQuery(parseQuery(query), query, flat!, { kind: 'rows' });
     expect(plan.tree.kind).toBe('call');
-    expect(plan.tree.kind === 'call' && plan.tree.callee.kind).toBe('name');
+    const callee = plan.tree.kind === 'call' ? plan.tree.callee : undefined;
+    expect(callee?.kind).toBe('name');
   });
 });

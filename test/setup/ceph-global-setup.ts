@@ -39,9 +39,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return async () => {};
   }
 
-  const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'skysift-ceph-'));
-  const clusterDir = path.join(workDir, 'cluster');
-  const target = await startCeph(workDir, clusterDir);
+  // ceph-stop.sh deletes this directory. Only a failed start leaves a file beside it: the log.
+  const clusterDir = await fs.mkdtemp(path.join(os.tmpdir(), 'skysift-ceph-'));
+  const target = await startCeph(clusterDir);
   project.provide('skysiftS3', target);
   if (!target.available) return async () => {};
 
@@ -49,7 +49,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await run('bash', [path.join(SERVICES_DIR, 'ceph-stop.sh'), clusterDir], {
       timeout: CEPH_STOP_TIMEOUT_MS,
     });
-    await fs.rm(workDir, { recursive: true, force: true });
   };
 }
 
@@ -66,9 +65,12 @@ function userTarget(endpoint: string): S3TestTarget {
   return { available: true, endpoint, accessKeyId, secretAccessKey, region };
 }
 
-/** Runs ceph-start.sh, keeping its output in WORK_DIR/start.log, and reads the env file it writes. */
-async function startCeph(workDir: string, clusterDir: string): Promise<S3TestTarget> {
-  const logPath = path.join(workDir, 'start.log');
+/**
+ * Runs ceph-start.sh and reads the env file it writes. On failure it keeps the script's output in
+ * CLUSTER_DIR.start.log and returns an unavailable target naming the cause.
+ */
+async function startCeph(clusterDir: string): Promise<S3TestTarget> {
+  const logPath = `${clusterDir}.start.log`;
   try {
     const { stdout, stderr } = await run(
       'bash',
@@ -79,7 +81,7 @@ async function startCeph(workDir: string, clusterDir: string): Promise<S3TestTar
         env: { ...process.env, SKYSIFT_CEPH_OWNER_PID: String(process.pid) },
       },
     );
-    await fs.writeFile(logPath, stdout + stderr);
+    process.stderr.write(stdout + stderr);
     return await readClusterEnv(clusterDir);
   } catch (error) {
     const output = error as { stdout?: string; stderr?: string; message?: string };
@@ -92,7 +94,10 @@ async function startCeph(workDir: string, clusterDir: string): Promise<S3TestTar
   }
 }
 
-async function readClusterEnv(clusterDir: string): Promise<S3TestTarget> {
+/** Reads the env file that ceph-start.sh wrote in CLUSTER_DIR as an available S3 target. */
+export async function readClusterEnv(
+  clusterDir: string,
+): Promise<S3TestTarget & { available: true }> {
   const text = await fs.readFile(path.join(clusterDir, 'env'), 'utf8');
   const env = new Map(
     text

@@ -48,7 +48,9 @@ describe('LocalObjectStore', () => {
 
   it('lets exactly one racing create win', async () => {
     const results = await Promise.allSettled(
-      Array.from({ length: 10 }, (_, i) => store.put('race', bytes(`w${i}`), { ifNoneMatch: true })),
+      Array.from({ length: 10 }, (_, i) =>
+        store.put('race', bytes(`w${i}`), { ifNoneMatch: true }),
+      ),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
   });

@@ -1,7 +1,10 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -12,12 +15,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ObjectExistsError, ObjectNotFoundError } from '../../object-class/store/object-store.js';
 import { S3StoreError } from '../../object-class/store/s3-errors.js';
 import { S3ObjectStore, type S3ObjectStoreOptions } from '../../object-class/store/s3-store.js';
+import { readClusterEnv } from '../setup/ceph-global-setup.js';
 import { s3TestTarget } from '../setup/s3-test-target.js';
 
 const run = promisify(execFile);
-const RESTART_GATEWAY_SCRIPT = fileURLToPath(
-  new URL('../services/ceph-restart-gateway.sh', import.meta.url),
-);
+const SERVICES_DIR = fileURLToPath(new URL('../services/', import.meta.url));
 
 const target = s3TestTarget();
 const suiteName = target.available
@@ -58,7 +60,6 @@ describe.skipIf(!target.available)(suiteName, () => {
     : {};
   const stores: S3ObjectStore[] = [];
   let store: S3ObjectStore;
-  let records: Array<Record<string, unknown>>;
 
   function upstream(): URL {
     return new URL(target.available ? target.endpoint : 'http://127.0.0.1:1');
@@ -77,9 +78,7 @@ describe.skipIf(!target.available)(suiteName, () => {
   }
 
   beforeAll(async () => {
-    const recording = recordingLogger();
-    records = recording.records;
-    store = openStore({ bucket: uniqueBucket('store'), logger: recording.logger });
+    store = openStore({ bucket: uniqueBucket('store') });
     await store.ensureBucket();
   });
 
@@ -295,7 +294,7 @@ describe.skipIf(!target.available)(suiteName, () => {
     const proxy = await startFaultProxy(upstream(), (_request, n) =>
       n <= 3 ? 'throttle' : 'pass',
     );
-    const { logger, records: proxyRecords } = recordingLogger();
+    const { logger, records: records } = recordingLogger();
     const throttled = openStore({ endpoint: proxy.endpoint, logger, createBucket: false });
     await store.put('throttle/object', Buffer.from('after throttling'));
 
@@ -304,7 +303,7 @@ describe.skipIf(!target.available)(suiteName, () => {
 
       expect(Buffer.from(read).toString()).toBe('after throttling');
       expect(throttled.stats().retries).toBe(3);
-      const retries = proxyRecords.filter((record) => record.msg === 'S3 request failed; retrying');
+      const retries = records.filter((record) => record.msg === 'S3 request failed; retrying');
       expect(retries.map((record) => record.attempt)).toEqual([1, 2, 3]);
       expect(retries[0]).toMatchObject({ component: 's3-store', key: 'throttle/object' });
       expect(retries[0]?.err).toMatchObject({ name: 'SlowDown', status: 503 });
@@ -315,7 +314,7 @@ describe.skipIf(!target.available)(suiteName, () => {
 
   it('gives up after maxAttempts and logs the failure', async () => {
     const proxy = await startFaultProxy(upstream(), () => 'throttle');
-    const { logger, records: proxyRecords } = recordingLogger();
+    const { logger, records: records } = recordingLogger();
     const throttled = openStore({
       endpoint: proxy.endpoint,
       logger,
@@ -328,7 +327,7 @@ describe.skipIf(!target.available)(suiteName, () => {
 
       expect(error).toMatchObject({ code: 'S3_REQUEST_FAILED' });
       expect(proxy.requests()).toBe(2);
-      const failures = proxyRecords.filter((record) => record.msg === 'S3 request failed');
+      const failures = records.filter((record) => record.msg === 'S3 request failed');
       expect(failures.length).toBe(1);
       expect(failures[0]).toMatchObject({ level: 50, key: 'throttle/object' });
     } finally {
@@ -404,36 +403,69 @@ describe.skipIf(!target.available)(suiteName, () => {
     }
   }
 
+  // The restart runs on a cluster of its own, so suites sharing the global cluster in parallel
+  // never see the gateway go down.
   it.skipIf(!target.available || target.clusterDir === undefined)(
     'reads survive a gateway restart',
     async () => {
-      const clusterDir = target.available ? (target.clusterDir ?? '') : '';
-      const body = randomBytes(64 * 1024);
-      await store.put('restart/object.bin', body);
-      const before = store.stats();
-
-      let restarted = false;
-      const restart = run('bash', [RESTART_GATEWAY_SCRIPT, clusterDir, '1500']).finally(() => {
-        restarted = true;
+      const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'skysift-ceph-restart-'));
+      const clusterDir = path.join(workDir, 'cluster');
+      await run('bash', [path.join(SERVICES_DIR, 'ceph-start.sh'), clusterDir], {
+        env: { ...process.env, SKYSIFT_CEPH_OWNER_PID: String(process.pid) },
       });
 
-      let reads = 0;
-      while (!restarted || reads < 5) {
-        const read = await store.get('restart/object.bin');
-        expect(Buffer.from(read).equals(body)).toBe(true);
-        reads++;
-        if (restarted) continue;
-        await new Promise((resolve) => setTimeout(resolve, 20));
+      try {
+        await readThroughRestart(clusterDir);
+      } finally {
+        await run('bash', [path.join(SERVICES_DIR, 'ceph-stop.sh'), clusterDir]);
+        await fs.rm(workDir, { recursive: true, force: true });
       }
-      await restart;
-
-      const after = store.stats();
-      expect(after.retries - before.retries).toBeGreaterThan(0);
-      const retries = records.filter((record) => record.key === 'restart/object.bin');
-      expect(retries.length).toBeGreaterThan(0);
-      expect(retries[0]).toMatchObject({ level: 40, operation: 'get' });
     },
   );
+
+  /** Reads one object in a loop while the gateway restarts, checking every read and the retries. */
+  async function readThroughRestart(clusterDir: string): Promise<void> {
+    const cluster = await readClusterEnv(clusterDir);
+    const { logger, records: records } = recordingLogger();
+    // 10 attempts wait at least 13 s in total, more than a loaded machine needs for the restart.
+    const restarting = openStore({
+      endpoint: cluster.endpoint,
+      credentials: { accessKeyId: cluster.accessKeyId, secretAccessKey: cluster.secretAccessKey },
+      bucket: uniqueBucket('restart'),
+      logger,
+      maxAttempts: 10,
+    });
+    const body = randomBytes(64 * 1024);
+    await restarting.put('restart/object.bin', body);
+
+    let restartDone = false;
+    const restart = run('bash', [
+      path.join(SERVICES_DIR, 'ceph-restart-gateway.sh'),
+      clusterDir,
+      '1500',
+    ])
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      )
+      .finally(() => {
+        restartDone = true;
+      });
+
+    let reads = 0;
+    while (!restartDone || reads < 5) {
+      const read = await restarting.get('restart/object.bin');
+      expect(Buffer.from(read).equals(body)).toBe(true);
+      reads++;
+      if (!restartDone) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+
+    expect(await restart).toBeUndefined();
+    expect(restarting.stats().retries).toBeGreaterThan(0);
+    const retries = records.filter((record) => record.msg === 'S3 request failed; retrying');
+    expect(retries.length).toBeGreaterThan(0);
+    expect(retries[0]).toMatchObject({ level: 40, operation: 'get', key: 'restart/object.bin' });
+  }
 });
 
 describe('S3ObjectStore configuration', () => {

@@ -18,7 +18,16 @@ export interface NodeProcess {
 export function startNodeProcess(id: string, home: string, port = 0): Promise<NodeProcess> {
   const child = spawn(
     process.execPath,
-    [path.join(REPO_ROOT, 'bin', 'skysift.js'), 'node', '--node-id', id, '--port', String(port), '--home', home],
+    [
+      path.join(REPO_ROOT, 'bin', 'skysift.js'),
+      'node',
+      '--node-id',
+      id,
+      '--port',
+      String(port),
+      '--home',
+      home,
+    ],
     { env: { ...process.env, SKYSIFT_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   return new Promise((resolve, reject) => {

@@ -2,7 +2,15 @@ import type { Expr } from '../func-adl/ast.js';
 import type { CheckContext } from './check-context.js';
 import type { CollectionSource, LeafSource } from './dataset-view.js';
 import { didYouMean } from './suggest-names.js';
-import { BOOL, FLOAT, INT, formatType, sequenceOf, type QueryType, type RecordType } from './query-type.js';
+import {
+  BOOL,
+  FLOAT,
+  INT,
+  formatType,
+  sequenceOf,
+  type QueryType,
+  type RecordType,
+} from './query-type.js';
 import type { TypedExpr } from './typed-tree.js';
 import type { PrimitiveTypeName } from '../../object-class/dataset/schema.js';
 
@@ -27,7 +35,10 @@ export function checkEventAttribute(context: CheckContext, name: string, node: E
   const span = node.span;
   const entry = context.view.entries.get(name);
   if (!entry) {
-    return context.fail(node, `Unknown column '${name}'${didYouMean(name, context.view.entries.keys())}`);
+    return context.fail(
+      node,
+      `Unknown column '${name}'${didYouMean(name, context.view.entries.keys())}`,
+    );
   }
 
   switch (entry.kind) {
@@ -60,7 +71,11 @@ function scalarColumn(leaf: LeafSource, span: Expr['span']): TypedExpr {
 }
 
 /** An event-level struct is a record literal of its leaves, so reading one field reads one leaf. */
-function structRecord(name: string, leaves: Map<string, LeafSource>, span: Expr['span']): TypedExpr {
+function structRecord(
+  name: string,
+  leaves: Map<string, LeafSource>,
+  span: Expr['span'],
+): TypedExpr {
   const names = [...leaves.keys()];
   const values = [...leaves.values()].map((leaf) => scalarColumn(leaf, span));
   const fields = names.map((field, i) => ({ name: field, type: values[i].type }));
@@ -78,7 +93,8 @@ export function checkRecordAttribute(
   const index = type.fields.findIndex((field) => field.name === name);
   if (index < 0) {
     const names = type.fields.map((field) => field.name);
-    const hint = didYouMean(name, names) || `; its fields are ${names.map((n) => `'${n}'`).join(', ')}`;
+    const hint =
+      didYouMean(name, names) || `; its fields are ${names.map((n) => `'${n}'`).join(', ')}`;
     return context.fail(node, `Unknown field '${name}' of ${formatType(type)}${hint}`);
   }
 
@@ -90,4 +106,3 @@ export function checkRecordAttribute(
   }
   return { op: 'recordField', object, index, type: fieldType, span: node.span };
 }
-

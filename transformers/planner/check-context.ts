@@ -26,7 +26,11 @@ export function scopeNames(scope: Scope | undefined): string[] {
 }
 
 /** Checks one expression in a scope; supplied by the expression checker. */
-export type CheckFunction = (context: CheckContext, node: Expr, scope: Scope | undefined) => TypedExpr;
+export type CheckFunction = (
+  context: CheckContext,
+  node: Expr,
+  scope: Scope | undefined,
+) => TypedExpr;
 
 /** State shared while checking one query: its text, the dataset view and the parameter counter. */
 export class CheckContext {
@@ -49,7 +53,8 @@ export class CheckContext {
   private focus(node: { span: Span } | Expr): Position {
     const expr = node as Expr;
     const target = expr.kind === 'call' && expr.callee.kind === 'attribute' ? expr.callee : expr;
-    if (target.kind === 'attribute') return positionAt(this.text, target.span.end.offset - target.name.length);
+    if (target.kind === 'attribute')
+      return positionAt(this.text, target.span.end.offset - target.name.length);
     if (target.kind === 'subscript') return target.index.span.start;
     return node.span.start;
   }
@@ -63,7 +68,10 @@ export class CheckContext {
   checkBool(node: Expr, scope: Scope | undefined, role: string): TypedExpr {
     const typed = this.check(node, scope);
     if (typed.type.kind !== 'bool') {
-      this.fail(node, `${role} must be bool; got ${formatType(typed.type)}: compare it, as in 'x > 0'`);
+      this.fail(
+        node,
+        `${role} must be bool; got ${formatType(typed.type)}: compare it, as in 'x > 0'`,
+      );
     }
     return typed;
   }

@@ -48,7 +48,10 @@ export function checkExpression(
           `and column names in e['name']`,
       );
     case 'none':
-      return context.fail(node, 'None is not supported; queries work on numbers, bools and records');
+      return context.fail(
+        node,
+        'None is not supported; queries work on numbers, bools and records',
+      );
     case 'name':
       return checkName(context, node, scope);
     case 'attribute':
@@ -97,14 +100,22 @@ function checkName(context: CheckContext, node: Name, scope: Scope | undefined):
   if (bound) return { op: 'param', id: bound.id, type: bound.type, span: node.span };
 
   if (MATH_MODULES.has(node.id)) {
-    context.fail(node, `'${node.id}' is a module; call one of its functions, as in ${node.id}.sqrt(x)`);
+    context.fail(
+      node,
+      `'${node.id}' is a module; call one of its functions, as in ${node.id}.sqrt(x)`,
+    );
   }
   const names = scopeNames(scope);
-  const hint = didYouMean(node.id, names) || (names.length ? '' : '; names come from lambda parameters');
+  const hint =
+    didYouMean(node.id, names) || (names.length ? '' : '; names come from lambda parameters');
   return context.fail(node, `Unknown name '${node.id}'${hint}`);
 }
 
-function checkAttribute(context: CheckContext, node: Attribute, scope: Scope | undefined): TypedExpr {
+function checkAttribute(
+  context: CheckContext,
+  node: Attribute,
+  scope: Scope | undefined,
+): TypedExpr {
   if (isMathModule(node.object, scope)) return checkMathConstant(context, node);
 
   const object = context.check(node.object, scope);
@@ -152,18 +163,28 @@ function checkMathConstant(context: CheckContext, node: Attribute): TypedExpr {
   const value = constants.get(node.name);
   if (value === undefined) {
     const module = (node.object as Name).id;
-    context.fail(node, `Unknown constant '${module}.${node.name}'; the constants are pi, e and inf, and functions are called as ${module}.sqrt(x)`);
+    context.fail(
+      node,
+      `Unknown constant '${module}.${node.name}'; the constants are pi, e and inf, and functions are called as ${module}.sqrt(x)`,
+    );
   }
   return { op: 'number', value, type: FLOAT, span: node.span };
 }
 
-function checkSubscript(context: CheckContext, node: Subscript, scope: Scope | undefined): TypedExpr {
+function checkSubscript(
+  context: CheckContext,
+  node: Subscript,
+  scope: Scope | undefined,
+): TypedExpr {
   const object = context.check(node.object, scope);
   const index = node.index;
 
   if (object.type.kind === 'event' || object.type.kind === 'record') {
     if (index.kind !== 'string') {
-      context.fail(index, `Index of ${formatType(object.type)} must be a name in quotes, as in e['MET_pt']`);
+      context.fail(
+        index,
+        `Index of ${formatType(object.type)} must be a name in quotes, as in e['MET_pt']`,
+      );
     }
     return attributeOf(context, object, index.value, node);
   }
@@ -179,7 +200,10 @@ function checkSubscript(context: CheckContext, node: Subscript, scope: Scope | u
     return { op: 'elementAt', source: object, index: position, type, span: node.span };
   }
 
-  return context.fail(node, `Type ${formatType(object.type)} cannot be indexed; only sequences, tuples and records can`);
+  return context.fail(
+    node,
+    `Type ${formatType(object.type)} cannot be indexed; only sequences, tuples and records can`,
+  );
 }
 
 /** Checks `tuple[i]` or `tuple.ElementAt(i)`, where `i` must be an integer literal. */
@@ -196,7 +220,10 @@ export function checkTupleItem(
   }
   const position = value < 0 ? value + elements.length : value;
   if (position < 0 || position >= elements.length) {
-    context.fail(index, `Index ${value} is out of range for a tuple of ${elements.length} elements`);
+    context.fail(
+      index,
+      `Index ${value} is out of range for a tuple of ${elements.length} elements`,
+    );
   }
   return { op: 'tupleItem', object, index: position, type: elements[position], span: node.span };
 }
@@ -222,7 +249,8 @@ function checkUnary(context: CheckContext, node: Unary, scope: Scope | undefined
   }
 
   if (node.op === '~') {
-    if (type.kind !== 'int') context.fail(node, `Operator '~' needs int or bool; got ${formatType(type)}`);
+    if (type.kind !== 'int')
+      context.fail(node, `Operator '~' needs int or bool; got ${formatType(type)}`);
     return { op: 'bitNot', operand, type: INT, span: node.span };
   }
 
@@ -282,7 +310,9 @@ function checkCompare(context: CheckContext, node: Compare, scope: Scope | undef
     return checkMembership(context, node, operands);
   }
 
-  node.ops.forEach((op, i) => checkComparable(context, node.comparators[i], op, operands[i], operands[i + 1]));
+  node.ops.forEach((op, i) =>
+    checkComparable(context, node.comparators[i], op, operands[i], operands[i + 1]),
+  );
   const operators = node.ops as ComparisonOperator[];
   return { op: 'compare', operators, operands, type: BOOL, span: node.span };
 }
@@ -303,7 +333,10 @@ function checkComparable(
   if (equality && comparable && sameType(a, b)) return;
 
   const rule = equality ? 'compare two values of one type' : 'only numbers can be ordered';
-  context.fail(node, `Cannot compare ${formatType(a)} with ${formatType(b)} using '${op}'; ${rule}`);
+  context.fail(
+    node,
+    `Cannot compare ${formatType(a)} with ${formatType(b)} using '${op}'; ${rule}`,
+  );
 }
 
 function checkMembership(context: CheckContext, node: Compare, operands: TypedExpr[]): TypedExpr {
@@ -313,10 +346,16 @@ function checkMembership(context: CheckContext, node: Compare, operands: TypedEx
 
   const [value, source] = operands;
   if (source.type.kind !== 'sequence') {
-    context.fail(node.comparators[0], `Right side of '${node.ops[0]}' must be a sequence; got ${formatType(source.type)}`);
+    context.fail(
+      node.comparators[0],
+      `Right side of '${node.ops[0]}' must be a sequence; got ${formatType(source.type)}`,
+    );
   }
   if (!commonType(value.type, source.type.element) || !isComparableForEquality(value.type)) {
-    context.fail(node.left, `Cannot look for ${formatType(value.type)} in ${formatType(source.type)}`);
+    context.fail(
+      node.left,
+      `Cannot look for ${formatType(value.type)} in ${formatType(source.type)}`,
+    );
   }
 
   const contains: TypedExpr = { op: 'contains', source, value, type: BOOL, span: node.span };
@@ -329,7 +368,11 @@ export function isComparableForEquality(type: QueryType): boolean {
   return type.kind !== 'sequence' && type.kind !== 'fourvector' && type.kind !== 'event';
 }
 
-function checkConditional(context: CheckContext, node: Conditional, scope: Scope | undefined): TypedExpr {
+function checkConditional(
+  context: CheckContext,
+  node: Conditional,
+  scope: Scope | undefined,
+): TypedExpr {
   const test = context.checkBool(node.test, scope, 'Condition of an if-else expression');
   const body = context.check(node.body, scope);
   const orelse = context.check(node.orelse, scope);
@@ -359,7 +402,10 @@ export function checkList(
   for (let i = 1; i < values.length && element; i++) {
     const next: QueryType | undefined = commonType(element, values[i].type);
     if (!next) {
-      context.fail(elements[i], `List elements must have one type; got ${formatType(element)} and ${formatType(values[i].type)}`);
+      context.fail(
+        elements[i],
+        `List elements must have one type; got ${formatType(element)} and ${formatType(values[i].type)}`,
+      );
     }
     element = next;
   }
@@ -372,8 +418,10 @@ export function checkList(
 function checkDict(context: CheckContext, node: DictLiteral, scope: Scope | undefined): TypedExpr {
   const names: string[] = [];
   for (const key of node.keys) {
-    if (key.kind !== 'string') context.fail(key, 'Dict keys must be strings in quotes, as in {\'pt\': j.pt}');
-    if (names.includes(key.value)) context.fail(key, `Dict key '${key.value}' appears twice; give each value its own key`);
+    if (key.kind !== 'string')
+      context.fail(key, "Dict keys must be strings in quotes, as in {'pt': j.pt}");
+    if (names.includes(key.value))
+      context.fail(key, `Dict key '${key.value}' appears twice; give each value its own key`);
     names.push(key.value);
   }
 

@@ -1,7 +1,14 @@
 import type { Expr } from '../func-adl/ast.js';
 import type { CheckContext } from './check-context.js';
 import { didYouMean } from './suggest-names.js';
-import { FLOAT, FOURVECTOR, formatType, isNumber, recordField, type RecordType } from './query-type.js';
+import {
+  FLOAT,
+  FOURVECTOR,
+  formatType,
+  isNumber,
+  recordField,
+  type RecordType,
+} from './query-type.js';
 import type { FourVectorProperty, TypedExpr } from './typed-tree.js';
 
 /** Four-vector attributes and the property each one reads; `m` and `e` are aliases. */
@@ -53,19 +60,30 @@ export function checkFourVectorProperty(
  * Checks `r.ToFourMomentum()`: the record needs numeric fields pt, eta, phi and mass (or `m`).
  * The result is a record literal of those four fields marked as a four-vector.
  */
-export function checkToFourMomentum(context: CheckContext, object: TypedExpr, node: Expr): TypedExpr {
+export function checkToFourMomentum(
+  context: CheckContext,
+  object: TypedExpr,
+  node: Expr,
+): TypedExpr {
   if (object.type.kind === 'fourvector') return object;
   if (object.type.kind !== 'record') {
-    return context.fail(node, `ToFourMomentum() needs a record with pt, eta, phi and mass; got ${formatType(object.type)}`);
+    return context.fail(
+      node,
+      `ToFourMomentum() needs a record with pt, eta, phi and mass; got ${formatType(object.type)}`,
+    );
   }
 
   const record = object.type;
   for (const field of POLAR_FIELDS) {
-    const name = field === 'mass' && !recordField(record, 'mass') && recordField(record, 'm') ? 'm' : field;
+    const name =
+      field === 'mass' && !recordField(record, 'mass') && recordField(record, 'm') ? 'm' : field;
     const type = recordField(record, name);
     if (!type || !isNumber(type)) {
       const problem = type ? `field '${name}' is ${formatType(type)}` : `it has no field '${name}'`;
-      context.fail(node, `ToFourMomentum() needs numeric fields pt, eta, phi and mass, but ${problem} in ${formatType(record)}`);
+      context.fail(
+        node,
+        `ToFourMomentum() needs numeric fields pt, eta, phi and mass, but ${problem} in ${formatType(record)}`,
+      );
     }
   }
   return { op: 'toFourVector', record: object, type: FOURVECTOR, span: node.span };

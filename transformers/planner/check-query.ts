@@ -50,7 +50,11 @@ export function checkQuery(tree: Expr, text: string, schema: DatasetSchema): Che
 
   calls.forEach((call, i) => {
     const name = operatorName(call);
-    if (terminal) context.fail(call.callee, `${name} cannot follow ${terminal.operator}, which already ends the query`);
+    if (terminal)
+      context.fail(
+        call.callee,
+        `${name} cannot follow ${terminal.operator}, which already ends the query`,
+      );
 
     if (TERMINAL_AGGREGATES.has(name) && i === calls.length - 1) {
       terminal = checkTerminal(context, call, name as TerminalAggregate, itemType);
@@ -80,7 +84,10 @@ function unwindChain(context: CheckContext, tree: Expr): Call[] {
   if (node.kind === 'call' && node.callee.kind === 'name' && isOperatorName(node.callee.id)) {
     calls.unshift(node);
   } else if (node.kind !== 'call' || node.callee.kind !== 'name') {
-    context.fail(node, 'A query must start with a dataset such as EventDataset() or an operator such as Select(...)');
+    context.fail(
+      node,
+      'A query must start with a dataset such as EventDataset() or an operator such as Select(...)',
+    );
   }
   return calls;
 }
@@ -106,29 +113,50 @@ function rebuildChain(calls: Call[]): Expr {
   return chain as Expr;
 }
 
-function checkEventStep(context: CheckContext, call: Call, name: string, itemType: QueryType): EventStep {
+function checkEventStep(
+  context: CheckContext,
+  call: Call,
+  name: string,
+  itemType: QueryType,
+): EventStep {
   if (!EVENT_OPERATORS.has(name)) {
     if (!SEQUENCE_OPERATORS.has(name)) {
-      context.fail(call.callee, `Unknown operator '${name}'${didYouMean(name, SEQUENCE_OPERATORS)}`);
+      context.fail(
+        call.callee,
+        `Unknown operator '${name}'${didYouMean(name, SEQUENCE_OPERATORS)}`,
+      );
     }
     const where = TERMINAL_AGGREGATES.has(name) ? ' except as the last operator' : '';
     context.fail(
       call.callee,
       `${name} cannot apply to the sequence of events${where}, because storage nodes scan events ` +
-        'in independent parts; apply it to a collection inside a lambda, as in e.Jet.' + name + '(...)',
+        'in independent parts; apply it to a collection inside a lambda, as in e.Jet.' +
+        name +
+        '(...)',
     );
   }
   expectOneArgument(context, call, name);
   checkNoKeywords(context, call);
 
-  const lambda = context.checkLambda(call.args[0], [itemType], name, undefined as Scope | undefined);
+  const lambda = context.checkLambda(
+    call.args[0],
+    [itemType],
+    name,
+    undefined as Scope | undefined,
+  );
   const body = lambda.body.type;
   const bodyNode = call.args[0].kind === 'lambda' ? call.args[0].body : call.args[0];
   if (name === 'Where' && body.kind !== 'bool') {
-    context.fail(bodyNode, `Where needs a lambda that returns bool; this one returns ${formatType(body)}: compare it, as in 'x > 0'`);
+    context.fail(
+      bodyNode,
+      `Where needs a lambda that returns bool; this one returns ${formatType(body)}: compare it, as in 'x > 0'`,
+    );
   }
   if (name === 'SelectMany' && body.kind !== 'sequence') {
-    context.fail(bodyNode, `SelectMany needs a lambda that returns a sequence; this one returns ${formatType(body)}`);
+    context.fail(
+      bodyNode,
+      `SelectMany needs a lambda that returns a sequence; this one returns ${formatType(body)}`,
+    );
   }
   return { operator: name as EventStep['operator'], lambda, span: call.span };
 }
@@ -147,25 +175,38 @@ function checkTerminal(
   itemType: QueryType,
 ): CheckedQuery['terminal'] {
   checkNoKeywords(context, call);
-  if (call.args.length > 1) context.fail(call, `${name} takes at most one lambda; got ${call.args.length} arguments`);
+  if (call.args.length > 1)
+    context.fail(call, `${name} takes at most one lambda; got ${call.args.length} arguments`);
 
-  const lambda = call.args.length ? context.checkLambda(call.args[0], [itemType], name, undefined) : undefined;
+  const lambda = call.args.length
+    ? context.checkLambda(call.args[0], [itemType], name, undefined)
+    : undefined;
   const valueType = lambda ? lambda.body.type : itemType;
   if (name === 'Count' && lambda && valueType.kind !== 'bool') {
-    context.fail(call.args[0], `Count needs a lambda that returns bool; this one returns ${formatType(valueType)}`);
+    context.fail(
+      call.args[0],
+      `Count needs a lambda that returns bool; this one returns ${formatType(valueType)}`,
+    );
   }
   if (name !== 'Count' && !isNumber(valueType)) {
-    context.fail(call, `${name} at the end of a query needs one number per item; got ${formatType(valueType)}: select a number first`);
+    context.fail(
+      call,
+      `${name} at the end of a query needs one number per item; got ${formatType(valueType)}: select a number first`,
+    );
   }
   return { operator: name, lambda, span: call.span };
 }
 
 function expectOneArgument(context: CheckContext, call: Call, name: string): void {
-  if (call.args.length !== 1) context.fail(call, `${name} takes 1 argument; got ${call.args.length}`);
+  if (call.args.length !== 1)
+    context.fail(call, `${name} takes 1 argument; got ${call.args.length}`);
 }
 
 function checkNoKeywords(context: CheckContext, call: Call): void {
   if (call.keywords.length) {
-    context.fail(call.keywords[0].value, `Keyword argument '${call.keywords[0].name}' is not supported; pass it by position`);
+    context.fail(
+      call.keywords[0].value,
+      `Keyword argument '${call.keywords[0].name}' is not supported; pass it by position`,
+    );
   }
 }

@@ -80,7 +80,8 @@ export function checkSequenceOperator(
     case 'ElementAt': {
       expectArgs(context, node, name, 1, 1);
       const index = context.check(args[0], scope);
-      if (index.type.kind !== 'int') context.fail(args[0], `ElementAt needs an int index; got ${formatType(index.type)}`);
+      if (index.type.kind !== 'int')
+        context.fail(args[0], `ElementAt needs an int index; got ${formatType(index.type)}`);
       return { op: 'elementAt', source, index, type: element, span };
     }
     case 'Contains':
@@ -94,12 +95,21 @@ export function checkSequenceOperator(
     case 'ToFourMomenta':
       return checkToFourMomenta(context, source, node);
     case 'Zip':
-      return context.fail(callee, "Zip is a free function; write Zip({'pt': e.Jet_pt, 'eta': e.Jet_eta})");
+      return context.fail(
+        callee,
+        "Zip is a free function; write Zip({'pt': e.Jet_pt, 'eta': e.Jet_eta})",
+      );
   }
   return context.fail(callee, `Unknown operator '${name}'${didYouMean(name, SEQUENCE_OPERATORS)}`);
 }
 
-function expectArgs(context: CheckContext, node: Call, name: string, min: number, max: number): void {
+function expectArgs(
+  context: CheckContext,
+  node: Call,
+  name: string,
+  min: number,
+  max: number,
+): void {
   const count = node.args.length;
   if (count >= min && count <= max) return;
   const expected = min === max ? `${min}` : `${min} to ${max}`;
@@ -126,15 +136,24 @@ function checkLambdaOperator(
   if (name === 'Select') type = sequenceOf(body);
   if (name === 'SelectMany') {
     if (body.kind !== 'sequence') {
-      context.fail(bodyNode, `SelectMany needs a lambda that returns a sequence; this one returns ${formatType(body)}`);
+      context.fail(
+        bodyNode,
+        `SelectMany needs a lambda that returns a sequence; this one returns ${formatType(body)}`,
+      );
     }
     type = body;
   }
   if (name === 'Where' && body.kind !== 'bool') {
-    context.fail(bodyNode, `Where needs a lambda that returns bool; this one returns ${formatType(body)}: compare it, as in 'x > 0'`);
+    context.fail(
+      bodyNode,
+      `Where needs a lambda that returns bool; this one returns ${formatType(body)}: compare it, as in 'x > 0'`,
+    );
   }
   if ((name === 'OrderBy' || name === 'OrderByDescending') && !isNumber(body)) {
-    context.fail(bodyNode, `${name} needs a lambda that returns a number; this one returns ${formatType(body)}`);
+    context.fail(
+      bodyNode,
+      `${name} needs a lambda that returns a number; this one returns ${formatType(body)}`,
+    );
   }
   return { op: 'sequence', operator: name, source, lambda, type, span: node.span };
 }
@@ -151,8 +170,11 @@ function checkPredicateOperator(
   scope: Scope | undefined,
 ): TypedExpr {
   expectArgs(context, node, name, name === 'All' ? 1 : 0, 1);
-  const lambda = node.args.length ? predicate(context, source, node.args[0], name, scope) : undefined;
-  const type = name === 'Count' ? INT : name === 'First' || name === 'Last' ? elementOf(source) : BOOL;
+  const lambda = node.args.length
+    ? predicate(context, source, node.args[0], name, scope)
+    : undefined;
+  const type =
+    name === 'Count' ? INT : name === 'First' || name === 'Last' ? elementOf(source) : BOOL;
   return { op: 'sequence', operator: name, source, lambda, type, span: node.span };
 }
 
@@ -165,7 +187,10 @@ function predicate(
 ): TypedLambda {
   const lambda = context.checkLambda(node, [elementOf(source)], name, scope);
   if (lambda.body.type.kind !== 'bool') {
-    context.fail(lambdaBody(node), `${name} needs a lambda that returns bool; this one returns ${formatType(lambda.body.type)}`);
+    context.fail(
+      lambdaBody(node),
+      `${name} needs a lambda that returns bool; this one returns ${formatType(lambda.body.type)}`,
+    );
   }
   return lambda;
 }
@@ -197,24 +222,41 @@ export function sequenceAggregate(
   }
   const element = source.type.element;
   if (name !== 'Count' && !isNumber(element)) {
-    const hint = element.kind === 'record' ? `; select a number first, as in ${name}(lambda x: x.pt)` : '';
-    context.fail(node, `${label} needs a sequence of numbers; got ${formatType(source.type)}${hint}`);
+    const hint =
+      element.kind === 'record' ? `; select a number first, as in ${name}(lambda x: x.pt)` : '';
+    context.fail(
+      node,
+      `${label} needs a sequence of numbers; got ${formatType(source.type)}${hint}`,
+    );
   }
   const type = name === 'Count' ? INT : element;
   return { op: 'sequence', operator: name as LambdaOperator, source, type, span: node.span };
 }
 
-function checkContains(context: CheckContext, source: TypedExpr, node: Call, scope: Scope | undefined): TypedExpr {
+function checkContains(
+  context: CheckContext,
+  source: TypedExpr,
+  node: Call,
+  scope: Scope | undefined,
+): TypedExpr {
   expectArgs(context, node, 'Contains', 1, 1);
   const value = context.check(node.args[0], scope);
   const element = elementOf(source);
   if (!commonType(value.type, element) || !isComparableForEquality(element)) {
-    context.fail(node.args[0], `Contains cannot look for ${formatType(value.type)} in ${formatType(source.type)}`);
+    context.fail(
+      node.args[0],
+      `Contains cannot look for ${formatType(value.type)} in ${formatType(source.type)}`,
+    );
   }
   return { op: 'contains', source, value, type: BOOL, span: node.span };
 }
 
-function checkConcat(context: CheckContext, left: TypedExpr, node: Call, scope: Scope | undefined): TypedExpr {
+function checkConcat(
+  context: CheckContext,
+  left: TypedExpr,
+  node: Call,
+  scope: Scope | undefined,
+): TypedExpr {
   expectArgs(context, node, 'Concat', 1, 1);
   const right = context.check(node.args[0], scope);
   const type = right.type.kind === 'sequence' ? commonType(left.type, right.type) : undefined;
@@ -232,7 +274,10 @@ function checkChoose(context: CheckContext, source: TypedExpr, node: Call): Type
   expectArgs(context, node, 'Choose', 1, 1);
   const size = literalInteger(node.args[0]);
   if (size === undefined || size < 1 || size > MAX_CHOOSE_SIZE) {
-    context.fail(node.args[0], `Choose needs an integer literal from 1 to ${MAX_CHOOSE_SIZE}, as in Choose(2)`);
+    context.fail(
+      node.args[0],
+      `Choose needs an integer literal from 1 to ${MAX_CHOOSE_SIZE}, as in Choose(2)`,
+    );
   }
   const element = elementOf(source);
   const tuple: QueryType = { kind: 'tuple', elements: Array.from({ length: size }, () => element) };
@@ -240,7 +285,12 @@ function checkChoose(context: CheckContext, source: TypedExpr, node: Call): Type
 }
 
 /** Checks `Aggregate(seed, lambda acc, x: ...)`; the accumulator widens from int to float if needed. */
-function checkAggregate(context: CheckContext, source: TypedExpr, node: Call, scope: Scope | undefined): TypedExpr {
+function checkAggregate(
+  context: CheckContext,
+  source: TypedExpr,
+  node: Call,
+  scope: Scope | undefined,
+): TypedExpr {
   expectArgs(context, node, 'Aggregate', 2, 2);
   const seed = context.check(node.args[0], scope);
   const element = elementOf(source);
@@ -249,7 +299,8 @@ function checkAggregate(context: CheckContext, source: TypedExpr, node: Call, sc
 
   if (type && !sameType(type, seed.type)) {
     lambda = context.checkLambda(node.args[1], [type, element], 'Aggregate', scope);
-    type = sameType(lambda.body.type, type) || commonType(lambda.body.type, type) ? type : undefined;
+    type =
+      sameType(lambda.body.type, type) || commonType(lambda.body.type, type) ? type : undefined;
   }
   if (!type || type.kind === 'sequence') {
     context.fail(
@@ -267,5 +318,12 @@ function checkToFourMomenta(context: CheckContext, source: TypedExpr, node: Call
   const param: TypedExpr = { op: 'param', id, type: element, span: node.span };
   const body = checkToFourMomentum(context, param, node);
   const lambda = { params: [id], body };
-  return { op: 'sequence', operator: 'Select', source, lambda, type: sequenceOf(body.type), span: node.span };
+  return {
+    op: 'sequence',
+    operator: 'Select',
+    source,
+    lambda,
+    type: sequenceOf(body.type),
+    span: node.span,
+  };
 }

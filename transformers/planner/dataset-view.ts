@@ -122,7 +122,10 @@ function addListColumn(
 
 function scalarEntry(name: string, primitive: PrimitiveTypeName, path: string[]): ViewEntry {
   if (primitive === 'utf8') {
-    return { kind: 'unsupported', reason: `'${name}' is a string column, which skysift cannot scan` };
+    return {
+      kind: 'unsupported',
+      reason: `'${name}' is a string column, which skysift cannot scan`,
+    };
   }
   return { kind: 'scalar', leaf: { path, primitive } };
 }

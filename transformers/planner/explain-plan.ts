@@ -10,7 +10,9 @@ export function explainPlan(plan: ScanPlan): string {
   const selection = steps.filter((step) => step.name === 'Where');
   const computation = steps.filter((step) => step.name !== 'Where');
 
-  const lines = [`Columns read (${plan.columns.length}): ${plan.columns.map((path) => path.join('.')).join(', ')}`];
+  const lines = [
+    `Columns read (${plan.columns.length}): ${plan.columns.map((path) => path.join('.')).join(', ')}`,
+  ];
   lines.push(selection.length ? 'Event selection:' : 'Event selection: none, every event');
   for (const step of selection) lines.push(`  ${step.text}`);
   lines.push(computation.length ? 'Per-event computation:' : 'Per-event computation: none');
@@ -24,9 +26,10 @@ export function explainPlan(plan: ScanPlan): string {
 
 function chainSteps(tree: Expr): { name: string; text: string }[] {
   const steps: { name: string; text: string }[] = [];
-  for (let node: Expr | undefined = tree; node && node.kind === 'call'; ) {
+  for (let node: Expr | undefined = tree; node && node.kind === 'call';) {
     const callee: Expr = node.callee;
-    const name = callee.kind === 'attribute' ? callee.name : callee.kind === 'name' ? callee.id : '?';
+    const name =
+      callee.kind === 'attribute' ? callee.name : callee.kind === 'name' ? callee.id : '?';
     steps.unshift({ name, text: `${name}(${node.args.map(sourceText).join(', ')})` });
     node = callee.kind === 'attribute' ? callee.object : undefined;
   }
@@ -55,13 +58,18 @@ function sourceText(node: Expr): string {
     case 'lambda':
       return `lambda ${node.params.join(', ')}: ${sourceText(node.body)}`;
     case 'unary':
-      return node.op === 'not' ? `not ${sourceText(node.operand)}` : `${node.op}${sourceText(node.operand)}`;
+      return node.op === 'not'
+        ? `not ${sourceText(node.operand)}`
+        : `${node.op}${sourceText(node.operand)}`;
     case 'binary':
       return `(${sourceText(node.left)} ${node.op} ${sourceText(node.right)})`;
     case 'boolop':
       return `(${node.values.map(sourceText).join(` ${node.op} `)})`;
     case 'compare':
-      return [sourceText(node.left), ...node.ops.flatMap((op, i) => [op, sourceText(node.comparators[i])])].join(' ');
+      return [
+        sourceText(node.left),
+        ...node.ops.flatMap((op, i) => [op, sourceText(node.comparators[i])]),
+      ].join(' ');
     case 'conditional':
       return `(${sourceText(node.body)} if ${sourceText(node.test)} else ${sourceText(node.orelse)})`;
     case 'list':

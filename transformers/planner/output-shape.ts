@@ -28,7 +28,8 @@ export function histogramFill(itemType: QueryType): HistogramFill | string {
 
   if (itemType.kind === 'record' && itemType.collection === undefined) {
     const names = itemType.fields.map((field) => field.name);
-    if (names.length === 1 && numericLeaves(itemType.fields[0].type)) return { kind: 'field', index: 0 };
+    if (names.length === 1 && numericLeaves(itemType.fields[0].type))
+      return { kind: 'field', index: 0 };
 
     const valueIndex = names.indexOf('x');
     const weightIndex = names.indexOf('weight');
@@ -42,7 +43,11 @@ export function histogramFill(itemType: QueryType): HistogramFill | string {
   );
 }
 
-function weightedFill(type: RecordType, valueIndex: number, weightIndex: number): HistogramFill | string {
+function weightedFill(
+  type: RecordType,
+  valueIndex: number,
+  weightIndex: number,
+): HistogramFill | string {
   if (!numericLeaves(type.fields[valueIndex].type)) {
     return `Histogram value 'x' must be numbers; got ${formatType(type.fields[valueIndex].type)}`;
   }

@@ -75,8 +75,11 @@ export function outputSpec(
   };
 
   if (checked.terminal) {
-    if (output.kind !== 'aggregate') {
-      fail(`The query ends in ${checked.terminal.operator}, which returns one number; request an aggregate output or remove ${checked.terminal.operator}()`);
+    // A rows request of a query that ends in an aggregate gets that aggregate's number.
+    if (output.kind === 'histogram') {
+      fail(
+        `The query ends in ${checked.terminal.operator}, which returns one number; request an aggregate output or remove ${checked.terminal.operator}()`,
+      );
     }
     return { kind: checked.terminal.operator.toLowerCase() as 'count' | 'sum' | 'min' | 'max' };
   }
@@ -96,7 +99,10 @@ export function outputSpec(
       return {
         kind: 'rows',
         maxRows: positiveLimit('maxResultRows', limits.maxResultRows ?? DEFAULT_MAX_RESULT_ROWS),
-        maxBytes: positiveLimit('maxResultBytes', limits.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES),
+        maxBytes: positiveLimit(
+          'maxResultBytes',
+          limits.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES,
+        ),
       };
     }
     default:
@@ -109,10 +115,14 @@ export function outputSpec(
 function checkHistogramAxis(output: { bins: number; low: number; high: number }): void {
   const { bins, low, high } = output;
   if (!Number.isInteger(bins) || bins < 1 || bins > MAX_HISTOGRAM_BINS) {
-    throw new RangeError(`Histogram bin count ${bins} is invalid; use an integer from 1 to ${MAX_HISTOGRAM_BINS}`);
+    throw new RangeError(
+      `Histogram bin count ${bins} is invalid; use an integer from 1 to ${MAX_HISTOGRAM_BINS}`,
+    );
   }
   if (!Number.isFinite(low) || !Number.isFinite(high) || !(low < high)) {
-    throw new RangeError(`Histogram range [${low}, ${high}) is invalid; use finite numbers with low < high`);
+    throw new RangeError(
+      `Histogram range [${low}, ${high}) is invalid; use finite numbers with low < high`,
+    );
   }
 }
 

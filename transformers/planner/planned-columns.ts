@@ -26,14 +26,19 @@ export function plannedColumns(query: CheckedQuery, schema: DatasetSchema): stri
 }
 
 /** Finds the planned leaf that gives a collection its list offsets: the first one in schema order. */
-export function offsetsLeaf(collection: CollectionSource, columns: string[][]): LeafSource | undefined {
+export function offsetsLeaf(
+  collection: CollectionSource,
+  columns: string[][],
+): LeafSource | undefined {
   const planned = new Set(columns.map((path) => path.join('\u0000')));
-  for (const leaf of collection.fields.values()) if (planned.has(leaf.path.join('\u0000'))) return leaf;
+  for (const leaf of collection.fields.values())
+    if (planned.has(leaf.path.join('\u0000'))) return leaf;
   return undefined;
 }
 
 function firstPlannedLeaf(collection: CollectionSource, leaves: Map<string, string[]>): boolean {
-  for (const leaf of collection.fields.values()) if (leaves.has(leaf.path.join('\u0000'))) return true;
+  for (const leaf of collection.fields.values())
+    if (leaves.has(leaf.path.join('\u0000'))) return true;
   return false;
 }
 
@@ -64,14 +69,19 @@ function collectLeaf(
 }
 
 /** `j.ToFourMomentum()` on a collection row reads the row's pt, eta, phi and mass fields. */
-function addRowFourVectorFields(query: CheckedQuery, node: TypedExpr, leaves: Map<string, string[]>): void {
+function addRowFourVectorFields(
+  query: CheckedQuery,
+  node: TypedExpr,
+  leaves: Map<string, string[]>,
+): void {
   if (node.op !== 'toFourVector' || node.record.type.kind !== 'record') return;
   const name = node.record.type.collection;
   if (name === undefined) return;
 
   const collection = query.view.collections.get(name) as CollectionSource;
   const mass = collection.fields.has('mass') ? 'mass' : 'm';
-  for (const field of ['pt', 'eta', 'phi', mass]) addLeaf(leaves, collection.fields.get(field) as LeafSource);
+  for (const field of ['pt', 'eta', 'phi', mass])
+    addLeaf(leaves, collection.fields.get(field) as LeafSource);
 }
 
 function addLeaf(leaves: Map<string, string[]>, leaf: LeafSource): void {

@@ -91,7 +91,9 @@ export function commonType(a: QueryType, b: QueryType): QueryType | undefined {
   }
   if (a.kind === 'tuple' && b.kind === 'tuple' && a.elements.length === b.elements.length) {
     const elements = a.elements.map((element, i) => commonType(element, b.elements[i]));
-    return elements.every((e) => e) ? { kind: 'tuple', elements: elements as QueryType[] } : undefined;
+    return elements.every((e) => e)
+      ? { kind: 'tuple', elements: elements as QueryType[] }
+      : undefined;
   }
   if (a.kind === 'record' && b.kind === 'record' && !a.collection && !b.collection) {
     return commonDictType(a, b);

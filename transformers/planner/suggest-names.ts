@@ -27,7 +27,8 @@ export function closestNames(name: string, candidates: Iterable<string>): string
 export function didYouMean(name: string, candidates: Iterable<string>): string {
   const names = closestNames(name, candidates).map((candidate) => `'${candidate}'`);
   if (names.length === 0) return '';
-  const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+  const list =
+    names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
   return `; did you mean ${list}?`;
 }
 

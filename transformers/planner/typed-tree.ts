@@ -34,18 +34,7 @@ export type MathFunction =
 
 /** Four-vector properties, in the names of the `vector` library. */
 export type FourVectorProperty =
-  | 'pt'
-  | 'eta'
-  | 'phi'
-  | 'mass'
-  | 'px'
-  | 'py'
-  | 'pz'
-  | 'E'
-  | 'p'
-  | 'Et'
-  | 'mt'
-  | 'rapidity';
+  'pt' | 'eta' | 'phi' | 'mass' | 'px' | 'py' | 'pz' | 'E' | 'p' | 'Et' | 'mt' | 'rapidity';
 
 /** Sequence operators that take the sequence and an optional lambda. */
 export type LambdaOperator =
@@ -96,7 +85,12 @@ type TypedNode =
   | { op: 'toFourVector'; record: TypedExpr }
   | { op: 'fourVectorSum'; left: TypedExpr; right: TypedExpr }
   | { op: 'fourVectorProperty'; object: TypedExpr; property: FourVectorProperty }
-  | { op: 'fourVectorDelta'; fn: 'deltaR' | 'deltaphi' | 'deltaeta'; left: TypedExpr; right: TypedExpr }
+  | {
+      op: 'fourVectorDelta';
+      fn: 'deltaR' | 'deltaphi' | 'deltaeta';
+      left: TypedExpr;
+      right: TypedExpr;
+    }
   | { op: 'zip'; names: string[]; values: TypedExpr[] }
   | { op: 'sequence'; operator: LambdaOperator; source: TypedExpr; lambda?: TypedLambda }
   | { op: 'elementAt'; source: TypedExpr; index: TypedExpr }

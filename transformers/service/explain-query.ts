@@ -17,7 +17,11 @@ export interface Explanation {
 }
 
 /** Parses, checks and plans a query without reading data, and renders each stage as text. */
-export function explainQuery(text: string, schema: DatasetSchema, output: OutputRequest): Explanation {
+export function explainQuery(
+  text: string,
+  schema: DatasetSchema,
+  output: OutputRequest,
+): Explanation {
   const tree = parseAnyQuery(text);
   const checked = checkQuery(tree, text, schema);
   const plan = planQuery(tree, text, schema, output);
@@ -72,9 +76,15 @@ function formatNode(node: TypedExpr, depth: number, lines: string[]): void {
 
 function nodeLabel(node: TypedExpr): string {
   const details = Object.entries(node)
-    .filter(([key, value]) => key !== 'op' && key !== 'type' && key !== 'span' && !isNode(value) && !isLambda(value))
+    .filter(
+      ([key, value]) =>
+        key !== 'op' && key !== 'type' && key !== 'span' && !isNode(value) && !isLambda(value),
+    )
     .filter(([, value]) => !Array.isArray(value) || !value.some(isNode))
-    .map(([key, value]) => `${key}=${typeof value === 'object' ? JSON.stringify(leafLabel(value)) : String(value)}`);
+    .map(
+      ([key, value]) =>
+        `${key}=${typeof value === 'object' ? JSON.stringify(leafLabel(value)) : String(value)}`,
+    );
   return [node.op, ...details].join(' ');
 }
 

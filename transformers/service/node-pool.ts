@@ -40,10 +40,13 @@ export class NodePool {
   readonly nodes: ReadonlyMap<string, NodeAddress>;
 
   constructor(nodes: readonly NodeAddress[]) {
-    if (nodes.length === 0) throw new RangeError('No storage nodes given: a transformer needs at least one');
+    if (nodes.length === 0)
+      throw new RangeError('No storage nodes given: a transformer needs at least one');
     this.nodes = new Map(nodes.map((n) => [n.id, n]));
     if (this.nodes.size !== nodes.length) {
-      throw new RangeError(`Storage node ids must be unique, found: ${nodes.map((n) => n.id).join(', ')}`);
+      throw new RangeError(
+        `Storage node ids must be unique, found: ${nodes.map((n) => n.id).join(', ')}`,
+      );
     }
   }
 
@@ -51,7 +54,9 @@ export class NodePool {
   scan(nodeId: string, request: ScanCall, deadlineMs: number): Promise<ScanReplyData> {
     const node = this.nodes.get(nodeId);
     if (node === undefined) {
-      throw new RangeError(`Unknown storage node '${nodeId}'; known: ${[...this.nodes.keys()].join(', ')}`);
+      throw new RangeError(
+        `Unknown storage node '${nodeId}'; known: ${[...this.nodes.keys()].join(', ')}`,
+      );
     }
     const client = this.clientFor(node) as unknown as {
       Scan(request: ScanCall, options: grpc.CallOptions): grpc.ClientReadableStream<ScanReply>;
@@ -96,7 +101,13 @@ function collectScan(
     call.on('error', (error) => reject(fromServiceError(error, `${node.id} (${node.address})`)));
     call.on('end', () => {
       if (done === undefined) {
-        reject(new RemoteError(`Storage node ${node.id} ended a scan without a result`, grpc.status.INTERNAL, 'INCOMPLETE'));
+        reject(
+          new RemoteError(
+            `Storage node ${node.id} ended a scan without a result`,
+            grpc.status.INTERNAL,
+            'INCOMPLETE',
+          ),
+        );
         return;
       }
       resolve({ ipc: chunks.length > 0 ? Buffer.concat(chunks) : null, done });

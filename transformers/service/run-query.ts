@@ -3,7 +3,12 @@ import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { requireManifest, type ManifestObject } from '../../object-class/dataset/manifest.js';
 import { rankNodes } from '../../object-class/dataset/placement.js';
-import { mergePartials } from '../../object-class/kernels/merge-partials.js';
+import {
+  finishPartial,
+  mergePartials,
+  type Partial,
+} from '../../object-class/kernels/merge-partials.js';
+import type { OutputSpec } from '../../object-class/kernels/plan.js';
 import type { ObjectStore } from '../../object-class/store/object-store.js';
 import { RemoteError } from '../../server/rpc/service-error.js';
 import { parseAnyQuery } from '../func-adl/parse-any-query.js';
@@ -34,8 +39,7 @@ export interface QueryContext {
 
 /** One piece of a query's reply stream. */
 export type QueryEvent =
-  | { kind: 'rows'; ipc: Uint8Array }
-  | { kind: 'done'; result: unknown; summary: QuerySummary };
+  { kind: 'rows'; ipc: Uint8Array } | { kind: 'done'; result: unknown; summary: QuerySummary };
 
 /** Raised when objects could not be scanned after every attempt; names the nodes and objects. */
 export class QueryFailedError extends Error {
@@ -82,15 +86,22 @@ export async function* runQuery(
     planJson: JSON.stringify(plan),
     schemaJson: JSON.stringify(manifest.schema),
   };
-  const fanOut = new FanOut(manifest.objects, ctx, summary, log, (object) =>
-    ({ ...base, objectJson: JSON.stringify(object) }),
-  );
+  const fanOut = new FanOut(manifest.objects, ctx, summary, log, (object) => ({
+    ...base,
+    objectJson: JSON.stringify(object),
+  }));
   const done = fanOut.run();
 
-  // Row results leave in object order: each waits until every earlier object has been sent.
+  // Results are taken in object order, so rows leave in event order and floating-point sums are
+  // added in the same order on every run, whichever node answers first.
+  let merged: unknown = undefined;
   for (let index = 0; index < manifest.objects.length; index++) {
     const reply = await fanOut.waitFor(index);
     if (reply === null) break;
+    if (reply.done.partialJson !== '') {
+      const partial: unknown = JSON.parse(reply.done.partialJson);
+      merged = merged === undefined ? partial : mergePartials(merged, partial);
+    }
     if (reply.ipc !== null) {
       summary.bytesSentToClient += reply.ipc.length;
       yield { kind: 'rows', ipc: reply.ipc };
@@ -99,7 +110,7 @@ export async function* runQuery(
   }
   await done;
 
-  const result = fanOut.result();
+  const result = finalResult(merged, plan.output);
   const resultJson = result === undefined ? '' : JSON.stringify(result);
   summary.bytesSentToClient += resultJson.length;
   summary.elapsedMs = Math.round(performance.now() - started);
@@ -107,12 +118,11 @@ export async function* runQuery(
   yield { kind: 'done', result, summary };
 }
 
-/** Scans every object once, with retries, and merges partial results exactly once per object. */
+/** Scans every object once, with retries, and accepts exactly one reply per object. */
 class FanOut {
   private readonly replies: (ScanReplyData | null | undefined)[];
   private readonly waiters = new Map<number, () => void>();
   private readonly merged = new Set<string>();
-  private partial: unknown = undefined;
   private failure: QueryFailedError | undefined;
 
   constructor(
@@ -154,10 +164,6 @@ class FanOut {
     this.replies[index] = null;
   }
 
-  result(): unknown {
-    return this.partial;
-  }
-
   private async scanObject(index: number): Promise<void> {
     const object = this.objects[index];
     const nodes = this.candidateNodes(object);
@@ -165,7 +171,11 @@ class FanOut {
     for (let attempt = 0; attempt < this.ctx.maxAttempts; attempt++) {
       const nodeId = nodes[attempt % nodes.length];
       try {
-        const reply = await this.ctx.pool.scan(nodeId, this.requestFor(object), this.ctx.scanDeadlineMs);
+        const reply = await this.ctx.pool.scan(
+          nodeId,
+          this.requestFor(object),
+          this.ctx.scanDeadlineMs,
+        );
         this.accept(index, object, nodeId, reply);
         return;
       } catch (error) {
@@ -173,7 +183,16 @@ class FanOut {
         if (!isRetryable(error) || attempt + 1 === this.ctx.maxAttempts) break;
         this.summary.retries++;
         const delayMs = RETRY_BASE_DELAY_MS * 2 ** attempt * (0.5 + Math.random());
-        this.log.warn({ object: object.key, node: nodeId, attempt: attempt + 1, delayMs: Math.round(delayMs), err: String(error) }, 'scan failed, retrying');
+        this.log.warn(
+          {
+            object: object.key,
+            node: nodeId,
+            attempt: attempt + 1,
+            delayMs: Math.round(delayMs),
+            err: String(error),
+          },
+          'scan failed, retrying',
+        );
         await new Promise((resolve) => setTimeout(resolve, delayMs));
       }
     }
@@ -185,10 +204,6 @@ class FanOut {
     if (this.merged.has(object.key)) return;
     this.merged.add(object.key);
     const done = reply.done;
-    if (done.partialJson !== '') {
-      const partial: unknown = JSON.parse(done.partialJson);
-      this.partial = this.partial === undefined ? partial : mergePartials(this.partial, partial);
-    }
     const s = this.summary;
     s.objectsScanned++;
     s.objectsPerNode[nodeId] = (s.objectsPerNode[nodeId] ?? 0) + 1;
@@ -212,7 +227,9 @@ class FanOut {
     if (this.failure !== undefined) return;
     const cause = error instanceof Error ? error.message : String(error);
     const code = error instanceof RemoteError && error.code !== '' ? error.code : 'SCAN_FAILED';
-    const where = nodes.map((id) => `${id} (${this.ctx.pool.nodes.get(id)?.address ?? '?'})`).join(', ');
+    const where = nodes
+      .map((id) => `${id} (${this.ctx.pool.nodes.get(id)?.address ?? '?'})`)
+      .join(', ');
     this.failure = new QueryFailedError(
       `Scan of object '${object.key}' failed on storage node ${where}: ${cause}; ` +
         'no result was returned, so retry the query once the node is back',
@@ -228,6 +245,37 @@ class FanOut {
   }
 }
 
+/**
+ * Completes the merged partial for the client: a histogram as it is (empty when the dataset has no
+ * objects), a scalar with the value its final aggregate requested, nothing for rows.
+ */
+function finalResult(partial: unknown, output: OutputSpec): unknown {
+  if (output.kind === 'rows') return undefined;
+  if (output.kind === 'histogram') {
+    const { bins, low, high } = output;
+    return (
+      partial ?? {
+        kind: 'histogram',
+        bins,
+        low,
+        high,
+        counts: new Array(bins + 2).fill(0),
+        nanCount: 0,
+      }
+    );
+  }
+  const scalar = (partial as Partial | undefined) ?? {
+    kind: 'scalar',
+    count: 0,
+    sum: 0,
+    min: null,
+    max: null,
+  };
+  return { ...scalar, op: output.kind, value: finishPartial(scalar, output) };
+}
+
 function isRetryable(error: unknown): boolean {
-  return error instanceof RemoteError && RETRYABLE.has(error.status) && error.code !== 'OBJECT_CORRUPT';
+  return (
+    error instanceof RemoteError && RETRYABLE.has(error.status) && error.code !== 'OBJECT_CORRUPT'
+  );
 }

@@ -29,7 +29,9 @@ export async function datasetsCommand(args: string[]): Promise<void> {
     const described = await connection.client.describe(positionals[0] ?? '');
     if (positionals[0] === undefined && !values.json) {
       const names = described as string[];
-      console.log(names.length === 0 ? 'No datasets; create one with skysift ingest' : names.join('\n'));
+      console.log(
+        names.length === 0 ? 'No datasets; create one with skysift ingest' : names.join('\n'),
+      );
     } else {
       console.log(JSON.stringify(described, null, 2));
     }
@@ -51,20 +53,29 @@ export async function explainCommand(args: string[]): Promise<void> {
       ...CLUSTER_OPTIONS,
     },
   });
-  if (values.dataset === undefined) throw new CliError('Missing --dataset NAME: plans are checked against a dataset schema');
+  if (values.dataset === undefined)
+    throw new CliError('Missing --dataset NAME: plans are checked against a dataset schema');
   const query = values.file !== undefined ? await fs.readFile(values.file, 'utf8') : positionals[0];
   if (query === undefined) throw new CliError('Missing query: pass func_adl text or --file FILE');
   const histText = values.hist ?? histFromQueryFile(query);
-  const output: OutputRequest = histText === undefined ? { kind: 'rows' } : { kind: 'histogram', ...parseHistogramSpec(histText) };
+  const output: OutputRequest =
+    histText === undefined
+      ? { kind: 'rows' }
+      : { kind: 'histogram', ...parseHistogramSpec(histText) };
   const connection = await connect({ ...values, nodes: '1' });
   try {
     const explained = await connection.client.explain({ dataset: values.dataset, query, output });
-    console.log(`qastle:\n  ${explained.qastle}\n\ntyped tree:\n${indent(explained.typedTree)}\n\nplan:\n${indent(explained.plan)}`);
+    console.log(
+      `qastle:\n  ${explained.qastle}\n\ntyped tree:\n${indent(explained.typedTree)}\n\nplan:\n${indent(explained.plan)}`,
+    );
   } finally {
     await connection.close();
   }
 }
 
 function indent(text: string): string {
-  return text.split('\n').map((line) => `  ${line}`).join('\n');
+  return text
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
 }

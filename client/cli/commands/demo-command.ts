@@ -68,7 +68,9 @@ export async function demoCommand(args: string[]): Promise<void> {
     eventsPerObject,
     nodes: embeddedNodeIds(nodes),
   });
-  console.log(`Ingested ${manifest.eventCount} events into ${manifest.objects.length} Arrow IPC objects\n`);
+  console.log(
+    `Ingested ${manifest.eventCount} events into ${manifest.objects.length} Arrow IPC objects\n`,
+  );
 
   const cluster = await startEmbeddedCluster({ store, nodes });
   const client = new SkysiftClient(cluster.endpoint);
@@ -88,16 +90,23 @@ export async function demoCommand(args: string[]): Promise<void> {
 }
 
 async function demoInput(values: { data?: string; events?: string; seed?: string }) {
-  if (values.data !== undefined) return { table: await readInputFile(values.data), description: values.data };
+  if (values.data !== undefined)
+    return { table: await readInputFile(values.data), description: values.data };
   const sampleDir = process.env.SKYSIFT_SAMPLE_DATA;
   if (sampleDir !== undefined && existsSync(path.join(sampleDir, SAMPLE_FILE))) {
     const file = path.join(sampleDir, SAMPLE_FILE);
-    return { table: await readInputFile(file), description: `real CMS Run2012B events from ${file}` };
+    return {
+      table: await readInputFile(file),
+      description: `real CMS Run2012B events from ${file}`,
+    };
   }
   const events = parseCount('--events', values.events) ?? DEFAULT_GENERATED_EVENTS;
   const seed = parseCount('--seed', values.seed) ?? 1;
   const table: Table = generateEvents({ events, seed });
-  const why = sampleDir === undefined ? 'SKYSIFT_SAMPLE_DATA is not set' : `no ${SAMPLE_FILE} in ${sampleDir}`;
+  const why =
+    sampleDir === undefined
+      ? 'SKYSIFT_SAMPLE_DATA is not set'
+      : `no ${SAMPLE_FILE} in ${sampleDir}`;
   return { table, description: `${events} generated NanoAOD-like events, seed ${seed} (${why})` };
 }
 
@@ -117,9 +126,15 @@ async function adlTasks(): Promise<AdlTask[]> {
   for (const file of files) {
     const query = await fs.readFile(path.join(dir, file), 'utf8');
     const histText = histFromQueryFile(query);
-    if (histText === undefined) throw new CliError(`Example ${file} has no '# hist: BINS,LOW,HIGH' line`);
+    if (histText === undefined)
+      throw new CliError(`Example ${file} has no '# hist: BINS,LOW,HIGH' line`);
     const title = /^#(?!\s*hist:)\s*(.+)$/m.exec(query)?.[1] ?? file;
-    tasks.push({ name: file.replace(/\.py$/, ''), query, title, hist: parseHistogramSpec(histText) });
+    tasks.push({
+      name: file.replace(/\.py$/, ''),
+      query,
+      title,
+      hist: parseHistogramSpec(histText),
+    });
   }
   return tasks;
 }
@@ -135,7 +150,10 @@ async function runTask(client: SkysiftClient, task: AdlTask, outDir: string): Pr
     const histogram = result.aggregate as HistogramPartial;
     console.log(renderTextChart(histogram, { title: task.name }));
     console.log(formatSummary(result.summary));
-    const svg = renderSvgHistogram(histogram, { title: `${task.name}: ${task.title}`, xLabel: task.title });
+    const svg = renderSvgHistogram(histogram, {
+      title: `${task.name}: ${task.title}`,
+      xLabel: task.title,
+    });
     const file = path.join(outDir, `${task.name}.svg`);
     await fs.writeFile(file, svg);
     console.log(`plot: ${file}\n`);

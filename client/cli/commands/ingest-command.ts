@@ -36,11 +36,15 @@ export async function ingestCommand(args: string[]): Promise<void> {
       ...STORE_OPTIONS,
     },
   });
-  if (values.dataset === undefined) throw new CliError('Missing --dataset NAME: name the dataset to ingest into');
+  if (values.dataset === undefined)
+    throw new CliError('Missing --dataset NAME: name the dataset to ingest into');
   validateDatasetName(values.dataset);
-  if (positionals.length === 0) throw new CliError('Missing input files: pass one or more Parquet or Arrow files');
+  if (positionals.length === 0)
+    throw new CliError('Missing input files: pass one or more Parquet or Arrow files');
   const compression = parseCompression(values.compression);
-  const nodes = values['node-ids']?.split(',').filter((id) => id !== '') ?? embeddedNodeIds(nodeCount(values.nodes, 2));
+  const nodes =
+    values['node-ids']?.split(',').filter((id) => id !== '') ??
+    embeddedNodeIds(nodeCount(values.nodes, 2));
 
   const tables = [];
   for (const file of positionals) tables.push(await readInputFile(file));

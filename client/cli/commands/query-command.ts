@@ -41,16 +41,23 @@ export async function queryCommand(args: string[]): Promise<void> {
       ...CLUSTER_OPTIONS,
     },
   });
-  if (values.dataset === undefined) throw new CliError('Missing --dataset NAME: name the dataset to query');
+  if (values.dataset === undefined)
+    throw new CliError('Missing --dataset NAME: name the dataset to query');
   const query = await queryText(values.file, positionals);
   const histText = values.hist ?? histFromQueryFile(query);
-  const output: OutputRequest = histText === undefined ? { kind: 'rows' } : { kind: 'histogram', ...parseHistogramSpec(histText) };
+  const output: OutputRequest =
+    histText === undefined
+      ? { kind: 'rows' }
+      : { kind: 'histogram', ...parseHistogramSpec(histText) };
   const format = parseFormat(values.format);
 
   const connection = await connect(values);
   try {
     const result = await connection.client.query({ dataset: values.dataset, query, output });
-    await writeOutput(formatResult(result.aggregate, result.table, format, values.output), values.output);
+    await writeOutput(
+      formatResult(result.aggregate, result.table, format, values.output),
+      values.output,
+    );
     if (!values.quiet) process.stderr.write(formatSummary(result.summary) + '\n');
   } finally {
     await connection.close();
@@ -65,7 +72,9 @@ async function queryText(file: string | undefined, positionals: string[]): Promi
     try {
       return await fs.readFile(file, 'utf8');
     } catch (error) {
-      throw new CliError(`Cannot read query file '${file}': ${(error as NodeJS.ErrnoException).code ?? error}`);
+      throw new CliError(
+        `Cannot read query file '${file}': ${(error as NodeJS.ErrnoException).code ?? error}`,
+      );
     }
   }
   if (positionals.length !== 1) {
@@ -95,8 +104,13 @@ function formatResult(
   format: RowFormat,
   outputFile: string | undefined,
 ): string | Uint8Array {
-  if (aggregate !== undefined) return formatAggregate(aggregate as HistogramPartial | ScalarPartial, format);
-  if ((format === 'arrow' || format === 'parquet') && (outputFile === undefined || outputFile === '-') && process.stdout.isTTY) {
+  if (aggregate !== undefined)
+    return formatAggregate(aggregate as HistogramPartial | ScalarPartial, format);
+  if (
+    (format === 'arrow' || format === 'parquet') &&
+    (outputFile === undefined || outputFile === '-') &&
+    process.stdout.isTTY
+  ) {
     throw new CliError(`Refusing to write ${format} bytes to a terminal: pass -o FILE`);
   }
   if (table === undefined) return format === 'json' ? '[]\n' : '';
@@ -109,20 +123,6 @@ function formatAggregate(aggregate: HistogramPartial | ScalarPartial, format: Ro
   return formatScalar(aggregate);
 }
 
-function formatScalar(scalar: ScalarPartial): string {
-  const op = (scalar as ScalarPartial & { op?: string }).op;
-  switch (op) {
-    case 'count':
-      return `${scalar.count}\n`;
-    case 'sum':
-      return `${scalar.sum}\n`;
-    case 'min':
-      return `${scalar.min}\n`;
-    case 'max':
-      return `${scalar.max}\n`;
-    case 'mean':
-      return `${scalar.count === 0 ? NaN : scalar.sum / scalar.count}\n`;
-    default:
-      return `count,sum,min,max\n${scalar.count},${scalar.sum},${scalar.min},${scalar.max}\n`;
-  }
+function formatScalar(scalar: ScalarPartial & { value?: number | null }): string {
+  return `${scalar.value ?? 'null'}\n`;
 }

@@ -30,9 +30,15 @@ Runs a transformer: the gRPC service that plans func_adl queries and fans them o
 export async function nodeCommand(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { 'node-id': { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, ...STORE_OPTIONS },
+    options: {
+      'node-id': { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      ...STORE_OPTIONS,
+    },
   });
-  if (values['node-id'] === undefined) throw new CliError('Missing --node-id ID: name this storage node');
+  if (values['node-id'] === undefined)
+    throw new CliError('Missing --node-id ID: name this storage node');
   const service = await startStorageNode({
     nodeId: values['node-id'],
     store: openStore(values),
@@ -67,19 +73,24 @@ export async function transformerCommand(args: string[]): Promise<void> {
 /** Parses `ID=HOST:PORT,ID=HOST:PORT`. */
 export function parseNodeList(text: string | undefined): NodeAddress[] {
   if (text === undefined || text === '') {
-    throw new CliError('Missing --nodes ID=HOST:PORT,...: list the storage nodes the transformer uses');
+    throw new CliError(
+      'Missing --nodes ID=HOST:PORT,...: list the storage nodes the transformer uses',
+    );
   }
   return text.split(',').map((entry) => {
     const match = /^([A-Za-z0-9._-]+)=([^\s=]+:\d+)$/.exec(entry);
     if (match === null) {
-      throw new CliError(`Invalid --nodes entry '${entry}': expected ID=HOST:PORT such as node-1=127.0.0.1:50051`);
+      throw new CliError(
+        `Invalid --nodes entry '${entry}': expected ID=HOST:PORT such as node-1=127.0.0.1:50051`,
+      );
     }
     return { id: match[1], address: match[2] };
   });
 }
 
 function parsePort(text: string | undefined): number {
-  if (text === undefined) throw new CliError('Missing --port PORT: choose the gRPC port (0 picks a free one)');
+  if (text === undefined)
+    throw new CliError('Missing --port PORT: choose the gRPC port (0 picks a free one)');
   const port = Number(text);
   if (!/^\d+$/.test(text) || port > 65535) {
     throw new CliError(`Invalid --port value '${text}': expected a whole number from 0 to 65535`);
