@@ -41,7 +41,7 @@ export interface CheckedQuery {
 export function checkQuery(tree: Expr, text: string, schema: DatasetSchema): CheckedQuery {
   const view = buildDatasetView(schema);
   const context = new CheckContext(text, view, checkExpression);
-  const calls = unwindChain(context, tree);
+  const calls = unwindChain(context, toMethodForm(tree));
   const normalized = rebuildChain(calls);
 
   let itemType: QueryType = { kind: 'event' };
@@ -90,6 +90,27 @@ function unwindChain(context: CheckContext, tree: Expr): Call[] {
     );
   }
   return calls;
+}
+
+/**
+ * Rewrites the free-function form `Select(source, f)`, which qastle's `(call Select source f)`
+ * produces, into the method form `source.Select(f)` along the operator chain.
+ */
+function toMethodForm(node: Expr): Expr {
+  if (node.kind !== 'call') return node;
+  const { callee, args } = node;
+  if (callee.kind === 'name' && isOperatorName(callee.id) && args[0]?.kind === 'call') {
+    const object = toMethodForm(args[0]);
+    return {
+      ...node,
+      callee: { kind: 'attribute', object, name: callee.id, span: callee.span },
+      args: args.slice(1),
+    };
+  }
+  if (callee.kind === 'attribute') {
+    return { ...node, callee: { ...callee, object: toMethodForm(callee.object) } };
+  }
+  return node;
 }
 
 function isOperatorName(name: string): boolean {
