@@ -12,7 +12,9 @@ import type { OutputSpec } from '../../object-class/kernels/plan.js';
 import type { ObjectStore } from '../../object-class/store/object-store.js';
 import { RemoteError } from '../../server/rpc/service-error.js';
 import { parseAnyQuery } from '../func-adl/parse-any-query.js';
+import { checkQuery } from '../planner/check-query.js';
 import { planQuery, type OutputRequest, type PlanLimits } from '../planner/plan-query.js';
+import { objectPruner } from '../planner/prune-objects.js';
 import type { NodePool, ScanReplyData } from './node-pool.js';
 import { emptySummary, type QuerySummary } from './query-summary.js';
 
@@ -78,7 +80,14 @@ export async function* runQuery(
   const plan = planQuery(tree, request.query, manifest.schema, request.output, ctx.limits);
   const summary = emptySummary(requestId, request.dataset);
   summary.objectsTotal = manifest.objects.length;
-  log.info({ query: request.query, objects: manifest.objects.length }, 'query started');
+  const skip = objectPruner(checkQuery(tree, request.query, manifest.schema));
+  const objects =
+    skip === null ? manifest.objects : manifest.objects.filter((o) => !skip(o.info.statistics));
+  summary.objectsSkipped = manifest.objects.length - objects.length;
+  log.info(
+    { query: request.query, objects: objects.length, skipped: summary.objectsSkipped },
+    'query started',
+  );
 
   const base = {
     requestId,
@@ -86,7 +95,7 @@ export async function* runQuery(
     planJson: JSON.stringify(plan),
     schemaJson: JSON.stringify(manifest.schema),
   };
-  const fanOut = new FanOut(manifest.objects, ctx, summary, log, (object) => ({
+  const fanOut = new FanOut(objects, ctx, summary, log, (object) => ({
     ...base,
     objectJson: JSON.stringify(object),
   }));
@@ -95,7 +104,7 @@ export async function* runQuery(
   // Results are taken in object order, so rows leave in event order and floating-point sums are
   // added in the same order on every run, whichever node answers first.
   let merged: unknown = undefined;
-  for (let index = 0; index < manifest.objects.length; index++) {
+  for (let index = 0; index < objects.length; index++) {
     const reply = await fanOut.waitFor(index);
     if (reply === null) break;
     if (reply.done.partialJson !== '') {
