@@ -13,16 +13,27 @@ const SCHEMA: DatasetSchema = {
 
 const PYTHON = "EventDataset('x').Where(lambda e: e.nJet > 2).Select(lambda e: e.MET_pt)";
 const FORMS = {
-  'python free function': "Select(Where(EventDataset('x'), lambda e: e.nJet > 2), lambda e: e.MET_pt)",
-  'qastle call': "(call Select (call Where (call EventDataset 'x') (lambda (list e) (> (attr e 'nJet') 2))) (lambda (list e) (attr e 'MET_pt')))",
-  'qastle call attr': "(call (attr (call (attr (call EventDataset 'x') 'Where') (lambda (list e) (> (attr e 'nJet') 2))) 'Select') (lambda (list e) (attr e 'MET_pt')))",
-  'qastle shorthand': "(Select (Where (call EventDataset 'x') (lambda (list e) (> (attr e 'nJet') 2))) (lambda (list e) (attr e 'MET_pt')))",
+  'python free function':
+    "Select(Where(EventDataset('x'), lambda e: e.nJet > 2), lambda e: e.MET_pt)",
+  'qastle call':
+    "(call Select (call Where (call EventDataset 'x') (lambda (list e) (> (attr e 'nJet') 2))) (lambda (list e) (attr e 'MET_pt')))",
+  'qastle call attr':
+    "(call (attr (call (attr (call EventDataset 'x') 'Where') (lambda (list e) (> (attr e 'nJet') 2))) 'Select') (lambda (list e) (attr e 'MET_pt')))",
+  'qastle shorthand':
+    "(Select (Where (call EventDataset 'x') (lambda (list e) (> (attr e 'nJet') 2))) (lambda (list e) (attr e 'MET_pt')))",
 };
 
 /** Plans a query and drops what depends on the text: spans and the text itself. */
 function planOf(text: string) {
-  const plan = planQuery(parseAnyQuery(text), text, SCHEMA, { kind: 'histogram', bins: 10, low: 0, high: 100 });
-  return JSON.parse(JSON.stringify({ ...plan, query: '' }, (key, value) => (key === 'span' ? undefined : value)));
+  const plan = planQuery(parseAnyQuery(text), text, SCHEMA, {
+    kind: 'histogram',
+    bins: 10,
+    low: 0,
+    high: 100,
+  });
+  return JSON.parse(
+    JSON.stringify({ ...plan, query: '' }, (key, value) => (key === 'span' ? undefined : value)),
+  );
 }
 
 describe('query forms', () => {

@@ -36,10 +36,34 @@ export function explainQuery(
   }
   lines.push(`=> each item: ${formatType(checked.itemType)}`);
   return {
-    qastle: qastleOf(checked.tree),
+    qastle: qastleOf(withEventSource(checked.tree)),
     typedTree: lines.join('\n'),
     plan: explainPlan(plan),
     planJson: JSON.stringify(plan),
+  };
+}
+
+/**
+ * Puts `EventDataset()` under the first operator of a bare chain, so that the qastle shows the
+ * source the way ServiceX clients send it: `(Select (call EventDataset) f)`.
+ */
+function withEventSource(tree: Expr): Expr {
+  if (tree.kind !== 'call') return tree;
+  const { callee, span } = tree;
+  if (callee.kind === 'attribute') {
+    return { ...tree, callee: { ...callee, object: withEventSource(callee.object) } };
+  }
+  if (callee.kind !== 'name') return tree;
+  const source: Expr = {
+    kind: 'call',
+    callee: { kind: 'name', id: 'EventDataset', span },
+    args: [],
+    keywords: [],
+    span,
+  };
+  return {
+    ...tree,
+    callee: { kind: 'attribute', object: source, name: callee.id, span: callee.span },
   };
 }
 
@@ -78,7 +102,10 @@ function nodeLabel(node: TypedExpr): string {
   const details = Object.entries(node)
     .filter(
       ([key, value]) =>
-        key !== 'op' && key !== 'type' && key !== 'span' && !isNode(value) && !isLambda(value),
+        !['op', 'type', 'span'].includes(key) &&
+        value !== undefined &&
+        !isNode(value) &&
+        !isLambda(value),
     )
     .filter(([, value]) => !Array.isArray(value) || !value.some(isNode))
     .map(

@@ -1,10 +1,7 @@
 import { parseArgs } from 'node:util';
-import type { OutputRequest } from '../../../transformers/planner/plan-query.js';
-import { parseHistogramSpec } from '../../plot/histogram-csv.js';
 import { CliError } from '../cli-error.js';
 import { CLUSTER_OPTIONS, connect, STORE_OPTIONS } from '../store-options.js';
-import { histFromQueryFile } from './query-command.js';
-import { promises as fs } from 'node:fs';
+import { outputRequest, queryText } from './query-command.js';
 
 export const DATASETS_USAGE = `skysift datasets [NAME] [options]
 
@@ -55,13 +52,8 @@ export async function explainCommand(args: string[]): Promise<void> {
   });
   if (values.dataset === undefined)
     throw new CliError('Missing --dataset NAME: plans are checked against a dataset schema');
-  const query = values.file !== undefined ? await fs.readFile(values.file, 'utf8') : positionals[0];
-  if (query === undefined) throw new CliError('Missing query: pass func_adl text or --file FILE');
-  const histText = values.hist ?? histFromQueryFile(query);
-  const output: OutputRequest =
-    histText === undefined
-      ? { kind: 'rows' }
-      : { kind: 'histogram', ...parseHistogramSpec(histText) };
+  const query = await queryText(values.file, positionals);
+  const output = outputRequest(values.hist, query);
   const connection = await connect({ ...values, nodes: '1' });
   try {
     const explained = await connection.client.explain({ dataset: values.dataset, query, output });

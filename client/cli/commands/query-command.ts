@@ -44,11 +44,7 @@ export async function queryCommand(args: string[]): Promise<void> {
   if (values.dataset === undefined)
     throw new CliError('Missing --dataset NAME: name the dataset to query');
   const query = await queryText(values.file, positionals);
-  const histText = values.hist ?? histFromQueryFile(query);
-  const output: OutputRequest =
-    histText === undefined
-      ? { kind: 'rows' }
-      : { kind: 'histogram', ...parseHistogramSpec(histText) };
+  const output = outputRequest(values.hist, query);
   const format = parseFormat(values.format);
 
   const connection = await connect(values);
@@ -64,7 +60,8 @@ export async function queryCommand(args: string[]): Promise<void> {
   }
 }
 
-async function queryText(file: string | undefined, positionals: string[]): Promise<string> {
+/** Reads the query from `--file` or the one positional argument. */
+export async function queryText(file: string | undefined, positionals: string[]): Promise<string> {
   if (file !== undefined && positionals.length > 0) {
     throw new CliError('Give the query either as an argument or with --file, not both');
   }
@@ -85,6 +82,13 @@ async function queryText(file: string | undefined, positionals: string[]): Promi
     );
   }
   return positionals[0];
+}
+
+/** Requests a histogram from `--hist` or the query's `# hist:` line, and rows otherwise. */
+export function outputRequest(hist: string | undefined, query: string): OutputRequest {
+  const histText = hist ?? histFromQueryFile(query);
+  if (histText === undefined) return { kind: 'rows' };
+  return { kind: 'histogram', ...parseHistogramSpec(histText) };
 }
 
 /** Reads `# hist: BINS,LOW,HIGH` from a query's comment lines. */
