@@ -4,7 +4,7 @@ import { packageRoot } from '../client/package-root.js';
 import { histFromQueryFile } from '../client/cli/commands/query-command.js';
 import { parseHistogramSpec, type HistogramSpec } from '../client/plot/histogram-csv.js';
 
-/** The nine ADL benchmark tasks; query-6 fills two histograms, so it is two tasks. */
+/** The nine ADL benchmark tasks. Query-6 fills two histograms, so it counts as two tasks. */
 export const ADL_TASK_IDS = [
   'query-1',
   'query-2',

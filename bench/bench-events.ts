@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Table } from 'apache-arrow';
+import { Table, type RecordBatch } from 'apache-arrow';
 import { generateEvents } from '../client/io/event-generator.js';
 import { readInputFile } from '../client/io/read-input-file.js';
+import { rechunkTable } from '../object-class/format/rechunk-table.js';
+import { repeatBatch } from './repeat-batch.js';
 
 /** Events of the full CMS Run2012B SingleMu sample that the ADL benchmark runs over. */
 export const FULL_SAMPLE_EVENTS = 53_446_198;
@@ -13,7 +15,7 @@ export const SAMPLE_FILE = path.join('adl', 'Run2012B_SingleMu-1000.parquet');
 /** PRNG seed of generated benchmark events, fixed so that reruns scan the same events. */
 export const GENERATOR_SEED = 2012;
 
-/** Where the benchmark events come from. */
+/** Origin of the benchmark events: the repeated CMS sample or the event generator. */
 export type EventSource = 'real' | 'generated';
 
 /** The events one benchmark run scans. */
@@ -21,22 +23,26 @@ export interface BenchEvents {
   source: EventSource;
   /** All events: for `real`, `base` repeated `repeat` times. */
   table: Table;
-  /** The events that `table` repeats; the whole table for generated events. */
+  /** The events that `table` repeats, or the whole table for generated events. */
   base: Table;
-  /** How many times `table` repeats `base`; 1 for generated events. */
+  /** How many times `table` repeats `base`, 1 for generated events. */
   repeat: number;
   /** One line for the report, such as where the events come from. */
   description: string;
+  /** Path of the sample file, for real events. */
+  sampleFile?: string;
 }
 
 /** Options of {@link loadBenchEvents}. */
 export interface LoadEventsOptions {
-  /** Events wanted; real events round up to a whole number of repeats of the sample. */
+  /** Events requested. Real events round up to a whole number of copies of the sample. */
   events: number;
-  /** `real` needs the sample data directory; absent means real when the sample exists. */
+  /** `real` needs the sample data directory. When absent, real if the sample exists. */
   source?: EventSource;
-  /** Sample data directory; `SKYSIFT_SAMPLE_DATA` by default. */
+  /** Sample data directory, `SKYSIFT_SAMPLE_DATA` by default. */
   sampleDataDir?: string;
+  /** Maximum events per record batch of the returned table. */
+  batchEvents: number;
 }
 
 /**
@@ -50,7 +56,12 @@ export async function loadBenchEvents(options: LoadEventsOptions): Promise<Bench
   const source = options.source ?? (sampleFile === null ? 'generated' : 'real');
 
   if (source === 'generated') {
-    const table = generateEvents({ events: options.events, seed: GENERATOR_SEED, layout: 'flat' });
+    const table = generateEvents({
+      events: options.events,
+      seed: GENERATOR_SEED,
+      layout: 'flat',
+      batchEvents: options.batchEvents,
+    });
     const description = `${table.numRows} generated events (flat layout, seed ${GENERATOR_SEED})`;
     return { source, table, base: table, repeat: 1, description };
   }
@@ -63,11 +74,11 @@ export async function loadBenchEvents(options: LoadEventsOptions): Promise<Bench
   }
   const base = await readInputFile(sampleFile);
   const repeat = Math.max(1, Math.ceil(options.events / base.numRows));
-  const table = repeatTable(base, repeat);
+  const table = repeatTable(base, repeat, options.batchEvents);
   const description =
     `${table.numRows} events: the ${base.numRows} events of ${SAMPLE_FILE} ` +
     `(CMS Run2012B SingleMu, flat layout) repeated ${repeat} times`;
-  return { source, table, base, repeat, description };
+  return { source, table, base, repeat, description, sampleFile };
 }
 
 /** Returns the sample file below `dir`, or null when `dir` is unset or lacks it. */
@@ -77,8 +88,17 @@ function findSampleFile(dir: string | undefined): string | null {
   return existsSync(file) ? file : null;
 }
 
-/** Returns a table whose rows are `table`'s rows `times` times; the batches are shared, not copied. */
-export function repeatTable(table: Table, times: number): Table {
-  const batches = Array.from({ length: times }, () => table.batches).flat();
-  return batches.length === 0 ? table : new Table(batches);
+/**
+ * Returns a table whose rows are `table`'s rows `times` times, in record batches of whole copies
+ * holding at most `batchEvents` events where a copy fits. Batches of equal size share buffers.
+ */
+export function repeatTable(table: Table, times: number, batchEvents: number): Table {
+  if (table.numRows === 0) return table;
+  const [base] = rechunkTable(table, table.numRows);
+  const copiesPerBatch = Math.max(1, Math.min(times, Math.floor(batchEvents / base.numRows)));
+  const full = repeatBatch(base, copiesPerBatch);
+  const batches: RecordBatch[] = new Array(Math.floor(times / copiesPerBatch)).fill(full);
+  const rest = times % copiesPerBatch;
+  if (rest > 0) batches.push(repeatBatch(base, rest));
+  return new Table(batches);
 }

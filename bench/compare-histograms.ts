@@ -1,7 +1,7 @@
 import type { HistogramPartial } from '../object-class/kernels/plan.js';
 import { validateHistogram } from '../client/plot/histogram-summary.js';
 
-/** One bin where two histograms differ; bin 0 is the underflow, `bins + 1` the overflow bin. */
+/** One bin where two histograms differ. Bin 0 is the underflow, `bins + 1` the overflow bin. */
 export interface BinMismatch {
   /** Bin index, or -1 for the NaN count. */
   bin: number;
@@ -9,7 +9,7 @@ export interface BinMismatch {
   actual: number;
 }
 
-/** Most mismatches `compareHistograms` lists; it counts the rest. */
+/** Maximum mismatches `compareHistograms` lists. It counts the rest. */
 export const MAX_LISTED_MISMATCHES = 5;
 
 /** The outcome of comparing two histograms bin by bin. */
@@ -32,7 +32,11 @@ export function compareHistograms(
 ): HistogramComparison {
   validateHistogram(expected);
   validateHistogram(actual);
-  if (expected.bins !== actual.bins || expected.low !== actual.low || expected.high !== actual.high) {
+  if (
+    expected.bins !== actual.bins ||
+    expected.low !== actual.low ||
+    expected.high !== actual.high
+  ) {
     throw new RangeError(
       `Histogram axes differ: expected ${formatAxis(expected)}, found ${formatAxis(actual)}; ` +
         'fill both with the same BINS,LOW,HIGH',
@@ -44,7 +48,8 @@ export function compareHistograms(
   const record = (bin: number, want: number, got: number) => {
     if (want === got) return;
     mismatchCount++;
-    if (mismatches.length < MAX_LISTED_MISMATCHES) mismatches.push({ bin, expected: want, actual: got });
+    if (mismatches.length < MAX_LISTED_MISMATCHES)
+      mismatches.push({ bin, expected: want, actual: got });
   };
 
   for (let bin = 0; bin < expected.bins + 2; bin++) {
@@ -64,11 +69,11 @@ export function describeComparison(comparison: HistogramComparison): string {
 }
 
 /** Checks that an aggregate from a query result is a histogram and returns it typed. */
-export function asHistogram(aggregate: unknown, what: string): HistogramPartial {
+export function asHistogram(aggregate: unknown, source: string): HistogramPartial {
   const candidate = aggregate as Partial<HistogramPartial> | undefined;
   if (candidate?.kind !== 'histogram' || !Array.isArray(candidate.counts)) {
     throw new TypeError(
-      `${what} returned ${JSON.stringify(aggregate)?.slice(0, 80)} where a histogram was expected`,
+      `${source} returned ${JSON.stringify(aggregate)?.slice(0, 80)} where a histogram was expected`,
     );
   }
   validateHistogram(candidate as HistogramPartial);

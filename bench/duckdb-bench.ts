@@ -3,7 +3,7 @@ import type { HistogramPartial } from '../object-class/kernels/plan.js';
 import type { AdlTask } from './adl-tasks.js';
 import { taskHistogramSql } from './duckdb-sql.js';
 
-/** Where DuckDB reads the events from. */
+/** Relation DuckDB reads the events from: the Parquet files or a table in its memory. */
 export type DuckdbRelation = 'parquet' | 'memory';
 
 /** One timed DuckDB run of a task. */
@@ -42,10 +42,12 @@ export class DuckdbBench {
     return String(reader.getRows()[0][0]);
   }
 
-  /** Copies the events from the Parquet files into a DuckDB table; returns the seconds taken. */
+  /** Copies the events from the Parquet files into a DuckDB table and returns the seconds taken. */
   async loadIntoMemory(): Promise<number> {
     const started = performance.now();
-    await this.connection.run('CREATE OR REPLACE TABLE events_memory AS SELECT * FROM events_parquet');
+    await this.connection.run(
+      'CREATE OR REPLACE TABLE events_memory AS SELECT * FROM events_parquet',
+    );
     this.memoryLoaded = true;
     return (performance.now() - started) / 1000;
   }
@@ -55,7 +57,9 @@ export class DuckdbBench {
     if (relation === 'memory' && !this.memoryLoaded) {
       throw new Error('DuckDB has no in-memory events yet; call loadIntoMemory() first');
     }
-    await this.connection.run(`CREATE OR REPLACE TEMP VIEW events AS SELECT * FROM events_${relation}`);
+    await this.connection.run(
+      `CREATE OR REPLACE TEMP VIEW events AS SELECT * FROM events_${relation}`,
+    );
 
     const started = performance.now();
     const reader = await this.connection.runAndReadAll(taskHistogramSql(task.id, task.histogram));

@@ -64,7 +64,7 @@ pairs AS (
 )
 SELECT MET_pt::DOUBLE AS x FROM events SEMI JOIN pairs USING (ev)`;
 
-/** The trijet of each event with at least three jets whose mass is closest to 172.5 GeV. */
+/** Returns SQL that picks, per event with three or more jets, the trijet of mass closest to 172.5 GeV. */
 function bestTrijet(): string {
   const [a, b, c] = ['a', 'b', 'c'].map(cartesian);
   const sum = (key: 'px' | 'py' | 'pz' | 'e') => `${a[key]} + ${b[key]} + ${c[key]}`;
@@ -89,7 +89,7 @@ const QUERY_6_1 = `SELECT best.pt AS x FROM (${bestTrijet()})`;
 
 const QUERY_6_2 = `SELECT best.btag AS x FROM (${bestTrijet()})`;
 
-/** deltaR with dphi wrapped into [-pi, pi). */
+/** Returns the SQL expression of deltaR between two aliases, with dphi wrapped into [-pi, pi). */
 function deltaR(a: string, b: string): string {
   const raw = `(${a}.phi::DOUBLE - ${b}.phi::DOUBLE)`;
   const dphi = `(${raw} - 2 * pi() * floor((${raw} + pi()) / (2 * pi())))`;

@@ -1,7 +1,9 @@
-import type { RecordBatch } from 'apache-arrow';
+import type { RecordBatch, Table } from 'apache-arrow';
 import type { Manifest } from '../object-class/dataset/manifest.js';
+import { datasetSchemaFromArrow, type DatasetSchema } from '../object-class/dataset/schema.js';
 import { readArrowColumns } from '../object-class/format/read-arrow-object.js';
-import { rangeSourceFromStore } from '../object-class/format/range-source.js';
+import { rangeSourceFromBytes, rangeSourceFromStore } from '../object-class/format/range-source.js';
+import { writeArrowObject } from '../object-class/format/write-arrow-object.js';
 import { compileKernel, type Kernel } from '../object-class/kernels/compile-kernel.js';
 import { mergePartials } from '../object-class/kernels/merge-partials.js';
 import type { HistogramPartial, ScanPlan } from '../object-class/kernels/plan.js';
@@ -22,16 +24,29 @@ export interface KernelMeasurement {
   columnBytes: number;
 }
 
-/** Plans an ADL task's query for a dataset as a histogram over the task's axis. */
-export function planTask(task: AdlTask, manifest: Manifest): ScanPlan {
+/** Plans an ADL task's query against a dataset schema as a histogram over the task's axis. */
+export function planTask(task: AdlTask, schema: DatasetSchema): ScanPlan {
   const tree = parseAnyQuery(task.query);
-  return planQuery(tree, task.query, manifest.schema, { kind: 'histogram', ...task.histogram });
+  return planQuery(tree, task.query, schema, { kind: 'histogram', ...task.histogram });
 }
 
 /**
- * Measures the kernel of one task at one storage node: reads the planned columns of every
- * object into Arrow record batches first, then times only the kernel runs over them, one run per
- * object as a node does, `repetitions` times, and keeps the fastest.
+ * Fills a task's histogram over an in-memory table with the same kernel, writing the table as
+ * one object first so that the kernel reads the same record batches as at a node.
+ */
+export async function histogramOfTable(task: AdlTask, table: Table): Promise<HistogramPartial> {
+  const schema = datasetSchemaFromArrow(table.schema);
+  const plan = planTask(task, schema);
+  const { bytes, info } = writeArrowObject(table);
+  const source = rangeSourceFromBytes(`${task.id}-reference`, bytes);
+  const { batches } = await readArrowColumns(source, plan.columns, info);
+  return runKernel(compileKernel(plan, schema), [batches]).histogram;
+}
+
+/**
+ * Measures the kernel of one task at one storage node. Reads the planned columns of every object
+ * into Arrow record batches first. Then times only the kernel runs over them, one run per object
+ * as a node does, `repetitions` times, and keeps the fastest.
  */
 export async function measureKernel(
   task: AdlTask,
@@ -39,7 +54,7 @@ export async function measureKernel(
   manifest: Manifest,
   repetitions: number,
 ): Promise<KernelMeasurement> {
-  const plan = planTask(task, manifest);
+  const plan = planTask(task, manifest.schema);
   const kernel = compileKernel(plan, manifest.schema);
   const objects = await loadPlannedColumns(store, manifest, plan);
   const columnBytes = objects.reduce((sum, object) => sum + object.bytes, 0);
@@ -47,7 +62,10 @@ export async function measureKernel(
   let best: { seconds: number; histogram: HistogramPartial; events: number } | undefined;
   for (let run = 0; run < repetitions; run++) {
     const started = performance.now();
-    const result = runKernel(kernel, objects.map((object) => object.batches));
+    const result = runKernel(
+      kernel,
+      objects.map((object) => object.batches),
+    );
     const seconds = (performance.now() - started) / 1000;
     if (best === undefined || seconds < best.seconds) best = { seconds, ...result };
   }

@@ -9,7 +9,7 @@ import type { AdlTask } from './adl-tasks.js';
 import { asHistogram } from './compare-histograms.js';
 import { planTask } from './kernel-bench.js';
 
-/** How the client fetches data when nothing is pushed down. */
+/** Fetch strategy of a client that pushes nothing down: the needed columns or whole objects. */
 export type FetchMode = 'columns' | 'objects';
 
 /** One run of a task computed at the client. */
@@ -32,7 +32,7 @@ export async function measureNoPushdown(
   manifest: Manifest,
   mode: FetchMode,
 ): Promise<NoPushdownMeasurement> {
-  const plan = planTask(task, manifest);
+  const plan = planTask(task, manifest.schema);
   const kernel = compileKernel(plan, manifest.schema);
   const started = performance.now();
 

@@ -25,7 +25,9 @@ export async function writeParquetFiles(
   eventsPerFile: number,
 ): Promise<ParquetFiles> {
   if (!Number.isSafeInteger(eventsPerFile) || eventsPerFile < 1) {
-    throw new RangeError(`Invalid events per Parquet file ${eventsPerFile}: expected a positive integer`);
+    throw new RangeError(
+      `Invalid events per Parquet file ${eventsPerFile}: expected a positive integer`,
+    );
   }
 
   const files: string[] = [];
