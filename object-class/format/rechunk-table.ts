@@ -22,6 +22,21 @@ export function rechunkTable(table: Table, batchEvents: number): RecordBatch[] {
   return batches;
 }
 
+/**
+ * Splits a table into record batches of at most `batchEvents` rows without copying: a batch
+ * never spans two input batches, so input batches smaller than `batchEvents` stay as they are.
+ * Objects written this way can hold record batches of uneven sizes, which Arrow readers accept.
+ */
+export function splitTable(table: Table, batchEvents: number): RecordBatch[] {
+  const batches: RecordBatch[] = [];
+  for (const batch of table.batches) {
+    for (let start = 0; start < batch.numRows; start += batchEvents) {
+      batches.push(batch.slice(start, Math.min(start + batchEvents, batch.numRows)));
+    }
+  }
+  return batches;
+}
+
 /** Returns rows `[start, end)` of a table as one record batch. */
 function sliceRows(table: Table, start: number, end: number): RecordBatch {
   const pieces: RecordBatch[] = [];

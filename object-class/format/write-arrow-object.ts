@@ -7,7 +7,7 @@ import { bodyCodecFor, LENGTH_PREFIX_BYTES, type BodyCodec } from './body-codecs
 import { computeColumnStatistics } from './column-statistics.js';
 import { parseIpcFile } from './ipc-file-structure.js';
 import { computeObjectChecksums } from './object-checksums.js';
-import { rechunkTable } from './rechunk-table.js';
+import { splitTable } from './rechunk-table.js';
 
 export type { ArrowObjectInfo, ColumnStatistics, ObjectCompression } from './arrow-object-info.js';
 
@@ -45,7 +45,7 @@ export function writeArrowObject(
   validateOptions(batchEvents, compression);
   datasetSchemaFromArrow(table.schema);
 
-  const batches = rechunkTable(table, batchEvents);
+  const batches = splitTable(table, batchEvents);
   const bytes = encodeIpcFile(table, batches, COMPRESSION_TYPES[compression]);
 
   const file = parseIpcFile('new object', bytes);
