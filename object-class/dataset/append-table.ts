@@ -9,7 +9,7 @@ import {
   type Manifest,
   type ManifestObject,
 } from './manifest.js';
-import { placeObject } from './placement.js';
+import { rankNodes } from './placement.js';
 import { datasetSchemaFromArrow, formatColumnType, type DatasetSchema } from './schema.js';
 
 /** Options of `appendTable`. */
@@ -21,6 +21,11 @@ export interface AppendOptions {
   compression?: 'none' | 'lz4' | 'zstd';
   /** Storage node ids to place objects on. */
   nodes: readonly string[];
+  /**
+   * Nodes that can serve each object, the placed node included (default 1). The transformer tries
+   * the extra nodes, next in rendezvous order, when the placed node fails.
+   */
+  replicas?: number;
 }
 
 export const DEFAULT_EVENTS_PER_OBJECT = 100_000;
@@ -40,6 +45,7 @@ export async function appendTable(
   options: AppendOptions,
 ): Promise<Manifest> {
   const eventsPerObject = checkEventsPerObject(options.eventsPerObject);
+  const replicas = checkReplicas(options.replicas, options.nodes.length);
   const schema = commonSchema(tables);
   const runId = randomBytes(4).toString('hex');
   const pieces = tables.flatMap((table) => sliceTable(table, eventsPerObject));
@@ -51,7 +57,8 @@ export async function appendTable(
     });
     const key = `${datasetPrefix(dataset)}objects/${runId}-${String(index).padStart(6, '0')}.arrow`;
     await store.put(key, bytes);
-    return { key, info, node: placeObject(key, options.nodes) };
+    const [node, ...others] = rankNodes(key, options.nodes).slice(0, replicas);
+    return { key, info, node, replicas: others };
   });
 
   return publishManifest(store, dataset, (previous) => {
@@ -59,13 +66,9 @@ export async function appendTable(
     const objects: ManifestObject[] = [...(previous?.objects ?? [])];
     let firstEvent = previous?.eventCount ?? 0;
     for (const object of written) {
-      objects.push({
-        key: object.key,
-        format: 'arrow',
-        firstEvent,
-        node: object.node,
-        info: object.info,
-      });
+      const { key, node, info } = object;
+      const replicaNodes = object.replicas.length > 0 ? { replicas: object.replicas } : {};
+      objects.push({ key, format: 'arrow', firstEvent, node, ...replicaNodes, info });
       firstEvent += object.info.eventCount;
     }
     return { schema: previous?.schema ?? schema, eventCount: firstEvent, objects };
@@ -80,6 +83,16 @@ function checkEventsPerObject(value: number | undefined): number {
     );
   }
   return events;
+}
+
+function checkReplicas(value: number | undefined, nodeCount: number): number {
+  const replicas = value ?? 1;
+  if (!Number.isSafeInteger(replicas) || replicas < 1 || replicas > nodeCount) {
+    throw new RangeError(
+      `Invalid replica count '${value}': expected an integer from 1 to the ${nodeCount} storage nodes`,
+    );
+  }
+  return replicas;
 }
 
 function commonSchema(tables: readonly Table[]): DatasetSchema {

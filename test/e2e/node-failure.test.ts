@@ -27,9 +27,15 @@ describe('storage node killed mid-query', () => {
   beforeAll(async () => {
     home = mkdtempSync(path.join(os.tmpdir(), 'skysift-kill-'));
     store = new LocalObjectStore(home);
-    await appendTable(store, 'events', [generateEvents({ events: 4000, seed: 7 })], {
+    const events = generateEvents({ events: 4000, seed: 7 });
+    await appendTable(store, 'events', [events], {
       eventsPerObject: 50,
       nodes: ['node-1', 'node-2'],
+    });
+    await appendTable(store, 'replicated', [events], {
+      eventsPerObject: 50,
+      nodes: ['node-1', 'node-2'],
+      replicas: 2,
     });
     nodes.push(await startNodeProcess('node-1', home), await startNodeProcess('node-2', home));
     transformer = await startTransformer({
@@ -64,6 +70,19 @@ describe('storage node killed mid-query', () => {
     expect(result.summary.retries).toBeGreaterThan(0);
     expect(result.summary.objectsScanned).toBe(80);
     expect(result.summary.eventsScanned).toBe(4000);
+  });
+
+  it('serves objects from a replica while a node is down', async () => {
+    const victim = nodes[1];
+    victim.child.kill('SIGKILL');
+    try {
+      const result = await client.query({ dataset: 'replicated', query: QUERY, output: OUTPUT });
+      expect(result.aggregate).toEqual(expected);
+      expect(result.summary.objectsPerNode).toEqual({ 'node-1': 80 });
+      expect(result.summary.eventsScanned).toBe(4000);
+    } finally {
+      nodes[1] = await startNodeProcess('node-2', home, victim.port);
+    }
   });
 
   it('fails naming the node when it stays down', async () => {

@@ -17,6 +17,7 @@ dataset as Arrow IPC objects, publishing a new manifest version once every objec
   --compression C           object body compression: none, lz4 or zstd (default none)
   --nodes N                 place objects on the N embedded storage nodes node-1..node-N (default 2)
   --node-ids A,B,...        place objects on these storage node ids instead
+  --replicas N              nodes that can serve each object, tried in turn when one fails (default 1)
   --home DIR                home directory of the embedded default (default $SKYSIFT_HOME or ~/.skysift)
   --store URL               object store: DIR, file://DIR or s3://BUCKET[/PREFIX]
   --s3-endpoint URL         S3 endpoint (default $AWS_ENDPOINT_URL)`;
@@ -33,6 +34,7 @@ export async function ingestCommand(args: string[]): Promise<void> {
       compression: { type: 'string' },
       nodes: { type: 'string' },
       'node-ids': { type: 'string' },
+      replicas: { type: 'string' },
       ...STORE_OPTIONS,
     },
   });
@@ -55,6 +57,7 @@ export async function ingestCommand(args: string[]): Promise<void> {
       batchEvents: parseCount('--batch-events', values['batch-events']),
       compression,
       nodes,
+      replicas: parseCount('--replicas', values.replicas),
     });
     const added = tables.reduce((sum, t) => sum + t.numRows, 0);
     const perNode = new Map<string, number>();
