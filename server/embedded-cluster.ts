@@ -1,4 +1,6 @@
 import type { ObjectStore } from '../object-class/store/object-store.js';
+import type { ParseOptions } from '../transformers/func-adl/parser.js';
+import type { PlanLimits } from '../transformers/planner/plan-query.js';
 import { startStorageNode, type RunningService } from './storage-node-server.js';
 import { startTransformer } from './transformer-server.js';
 
@@ -10,6 +12,9 @@ export interface EmbeddedClusterOptions {
   nodes?: number;
   /** Makes the store of one node; defaults to the shared `store`. */
   storeForNode?: (nodeId: string) => ObjectStore;
+  /** Limits the transformer enforces. */
+  limits?: PlanLimits;
+  parseOptions?: ParseOptions;
 }
 
 /** A running embedded cluster: storage nodes and a transformer on loopback ports. */
@@ -52,6 +57,8 @@ export async function startEmbeddedCluster(
     store: options.store,
     nodes: nodes.map((node, i) => ({ id: nodeIds[i], address: node.address })),
     port: 0,
+    limits: options.limits,
+    parseOptions: options.parseOptions,
   });
   return {
     endpoint: transformer.address,

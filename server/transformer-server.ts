@@ -9,7 +9,8 @@ import {
   runQuery,
   type QueryContext,
 } from '../transformers/service/run-query.js';
-import type { OutputRequest } from '../transformers/planner/plan-query.js';
+import type { ParseOptions } from '../transformers/func-adl/parser.js';
+import type { OutputRequest, PlanLimits } from '../transformers/planner/plan-query.js';
 import { asError, createLogger } from './log.js';
 import { bindServer, CHANNEL_OPTIONS, transformerService } from './rpc/protos.js';
 import { toServiceError } from './rpc/service-error.js';
@@ -23,6 +24,10 @@ export interface TransformerOptions {
   port: number;
   concurrency?: number;
   maxAttempts?: number;
+  /** Limits every plan enforces at the nodes. */
+  limits?: PlanLimits;
+  /** Limits on query text. */
+  parseOptions?: ParseOptions;
 }
 
 interface QueryCall {
@@ -43,6 +48,8 @@ export async function startTransformer(options: TransformerOptions): Promise<Run
     log,
     concurrency: options.concurrency ?? DEFAULT_QUERY_CONTEXT.concurrency,
     maxAttempts: options.maxAttempts ?? DEFAULT_QUERY_CONTEXT.maxAttempts,
+    limits: options.limits,
+    parseOptions: options.parseOptions,
   };
   const server = new grpc.Server(CHANNEL_OPTIONS);
   server.addService(transformerService().service, {

@@ -7,7 +7,10 @@ import { parseStoreUrl } from '../../object-class/store/store-url.js';
 import { createLogger } from '../../server/log.js';
 import { startEmbeddedCluster, type EmbeddedCluster } from '../../server/embedded-cluster.js';
 import { SkysiftClient } from '../skysift-client.js';
+import type { ParseOptions } from '../../transformers/func-adl/parser.js';
+import type { PlanLimits } from '../../transformers/planner/plan-query.js';
 import { CliError } from './cli-error.js';
+import { parseCount } from './commands/ingest-command.js';
 
 /** Options every data command accepts: where the store is, and which transformer to use. */
 export const STORE_OPTIONS = {
@@ -20,6 +23,46 @@ export const CLUSTER_OPTIONS = {
   endpoint: { type: 'string' },
   nodes: { type: 'string' },
 } as const;
+
+/** Limits a transformer enforces; the embedded cluster and `skysift transformer` accept them. */
+export const LIMIT_OPTIONS = {
+  'max-query-bytes': { type: 'string' },
+  'max-nesting-depth': { type: 'string' },
+  'max-combinations': { type: 'string' },
+  'max-result-rows': { type: 'string' },
+  'max-result-bytes': { type: 'string' },
+} as const;
+
+/** Help lines of `LIMIT_OPTIONS`. */
+export const LIMIT_USAGE = `  --max-query-bytes N     longest query text accepted, in bytes (default 65536)
+  --max-nesting-depth N   deepest bracket and lambda nesting accepted (default 64)
+  --max-combinations N    most combinations one Choose may form in one event (default 1000000)
+  --max-result-rows N     most result rows one object scan may return (default 10000000)
+  --max-result-bytes N    most bytes of result rows one object scan may return (default 1073741824)`;
+
+export interface LimitValues {
+  'max-query-bytes'?: string;
+  'max-nesting-depth'?: string;
+  'max-combinations'?: string;
+  'max-result-rows'?: string;
+  'max-result-bytes'?: string;
+}
+
+/** Converts the limit flags to the transformer's plan limits and parse options. */
+export function transformerLimits(values: LimitValues): {
+  limits: PlanLimits;
+  parseOptions: ParseOptions;
+} {
+  const count = (flag: keyof LimitValues) => parseCount(`--${flag}`, values[flag]);
+  return {
+    limits: {
+      maxCombinationsPerEvent: count('max-combinations'),
+      maxResultRows: count('max-result-rows'),
+      maxResultBytes: count('max-result-bytes'),
+    },
+    parseOptions: { maxQueryBytes: count('max-query-bytes'), maxDepth: count('max-nesting-depth') },
+  };
+}
 
 export interface StoreValues {
   home?: string;
@@ -81,14 +124,18 @@ export interface Connection {
 
 /** Connects to `--endpoint`, or starts an embedded cluster over the store and connects to it. */
 export async function connect(
-  values: StoreValues & { endpoint?: string; nodes?: string },
+  values: StoreValues & LimitValues & { endpoint?: string; nodes?: string },
 ): Promise<Connection> {
   if (values.endpoint !== undefined) {
     const client = new SkysiftClient(values.endpoint);
     return { client, close: async () => client.close() };
   }
   const store = openStore(values);
-  const cluster = await startEmbeddedCluster({ store, nodes: nodeCount(values.nodes, 2) });
+  const cluster = await startEmbeddedCluster({
+    store,
+    nodes: nodeCount(values.nodes, 2),
+    ...transformerLimits(values),
+  });
   const client = new SkysiftClient(cluster.endpoint);
   return {
     client,

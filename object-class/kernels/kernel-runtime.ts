@@ -49,7 +49,7 @@ export function createKernelRuntime(
       throw new KernelError(
         'TOO_MANY_COMBINATIONS',
         `${where(site, event)}: ${length} elements give more than the limit of ${maxCombinationsPerEvent} ` +
-          `combinations of ${size} per event (maxCombinationsPerEvent); filter the collection first or raise the limit`,
+          `combinations of ${size} per event (maxCombinationsPerEvent); filter the collection first or raise the limit (--max-combinations)`,
       );
     },
     lengthMismatch: (site, event, first, other) => {
@@ -61,7 +61,7 @@ export function createKernelRuntime(
     tooManyRows: (event, limit) => {
       throw new KernelError(
         'TOO_MANY_ROWS',
-        `The rows output passed the limit of ${limit} rows in event ${event} (maxResultRows); filter more or raise the limit`,
+        `The rows output passed the limit of ${limit} rows in event ${event} (maxResultRows); filter more or raise the limit (--max-result-rows)`,
       );
     },
   };

@@ -258,7 +258,7 @@ describe('parseQuery limit errors', () => {
   it('rejects a query over the byte limit', () => {
     const error = syntaxError('a' + ' '.repeat(100), { maxQueryBytes: 100 });
     expect(error.message).toBe(
-      'Query is 101 bytes, over the limit of 100 bytes, shorten the query or raise the maxQueryBytes option',
+      'Query is 101 bytes, over the limit of 100 bytes, shorten the query or raise the maxQueryBytes option (--max-query-bytes)',
     );
     expect(error.position.column).toBe(101);
   });
@@ -277,7 +277,7 @@ describe('parseQuery limit errors', () => {
   it('rejects nesting over the depth limit', () => {
     const error = syntaxError('(((a)))', { maxDepth: 3 });
     expect(error.message).toBe(
-      'Query nesting is deeper than the limit of 3 levels, simplify the query or raise the maxDepth option',
+      'Query nesting is deeper than the limit of 3 levels, simplify the query or raise the maxDepth option (--max-nesting-depth)',
     );
     expect(error.position.column).toBe(4);
   });
@@ -299,7 +299,7 @@ describe('parseQuery limit errors', () => {
     ['subscript', 'x['.repeat(10_000)],
     ['conditional', 'a if b else '.repeat(5_000) + 'c'],
   ])('rejects deep %s nesting by depth', (_kind, query) => {
-    expect(syntaxError(query).message).toContain('raise the maxDepth option');
+    expect(syntaxError(query).message).toContain('raise the maxDepth option (--max-nesting-depth)');
   });
 
   it('rejects a syntax tree over the height limit', () => {

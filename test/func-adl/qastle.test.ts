@@ -188,7 +188,7 @@ describe('parseQastle errors', () => {
 
   it('rejects nesting over the depth limit', () => {
     expect(() => parseQastle('(list '.repeat(10_000))).toThrow(
-      'Query nesting is deeper than the limit of 64 levels, simplify the query or raise the maxDepth option',
+      'Query nesting is deeper than the limit of 64 levels, simplify the query or raise the maxDepth option (--max-nesting-depth)',
     );
   });
 

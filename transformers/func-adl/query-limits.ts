@@ -38,7 +38,7 @@ export function checkQuerySize(text: string, maxQueryBytes: number): void {
   const offset = Math.min(text.length, firstOffsetPastBytes(text, maxQueryBytes));
   throw new QuerySyntaxError(
     `Query is ${bytes} bytes, over the limit of ${maxQueryBytes} bytes, ` +
-      'shorten the query or raise the maxQueryBytes option',
+      'shorten the query or raise the maxQueryBytes option (--max-query-bytes)',
     positionOfOffset(text, offset),
     text,
   );
@@ -87,7 +87,7 @@ export function checkTreeHeight(text: string, tree: Expr, maxTreeHeight: number)
 export function nestingLimitMessage(maxDepth: number): string {
   return (
     `Query nesting is deeper than the limit of ${maxDepth} levels, ` +
-    'simplify the query or raise the maxDepth option'
+    'simplify the query or raise the maxDepth option (--max-nesting-depth)'
   );
 }
 

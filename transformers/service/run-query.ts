@@ -12,6 +12,7 @@ import type { OutputSpec } from '../../object-class/kernels/plan.js';
 import type { ObjectStore } from '../../object-class/store/object-store.js';
 import { RemoteError } from '../../server/rpc/service-error.js';
 import { parseAnyQuery } from '../func-adl/parse-any-query.js';
+import type { ParseOptions } from '../func-adl/parser.js';
 import { checkQuery } from '../planner/check-query.js';
 import { planQuery, type OutputRequest, type PlanLimits } from '../planner/plan-query.js';
 import { objectPruner } from '../planner/prune-objects.js';
@@ -37,6 +38,8 @@ export interface QueryContext {
   maxAttempts: number;
   scanDeadlineMs: number;
   limits?: PlanLimits;
+  /** Limits on the query text: size, nesting depth and tree height. */
+  parseOptions?: ParseOptions;
 }
 
 /** One piece of a query's reply stream. */
@@ -76,7 +79,7 @@ export async function* runQuery(
   const requestId = request.requestId || randomUUID();
   const log = ctx.log.child({ requestId, dataset: request.dataset });
   const manifest = await requireManifest(ctx.store, request.dataset);
-  const tree = parseAnyQuery(request.query);
+  const tree = parseAnyQuery(request.query, ctx.parseOptions);
   const plan = planQuery(tree, request.query, manifest.schema, request.output, ctx.limits);
   const summary = emptySummary(requestId, request.dataset);
   summary.objectsTotal = manifest.objects.length;
@@ -241,7 +244,9 @@ class FanOut {
       .join(', ');
     this.failure = new QueryFailedError(
       `Scan of object '${object.key}' failed on storage node ${where}: ${cause}; ` +
-        'no result was returned, so retry the query once the node is back',
+        (isRetryable(error)
+          ? 'no result was returned, so retry the query once the node is back'
+          : 'no result was returned'),
       code,
     );
     this.log.error({ object: object.key, nodes, err: cause }, 'scan failed, query aborted');

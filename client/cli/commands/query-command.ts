@@ -6,7 +6,13 @@ import { formatSummary } from '../../../transformers/service/query-summary.js';
 import { encodeRows, writeOutput, type RowFormat } from '../../io/write-rows.js';
 import { formatHistogramCsv, parseHistogramSpec } from '../../plot/histogram-csv.js';
 import { CliError } from '../cli-error.js';
-import { CLUSTER_OPTIONS, connect, STORE_OPTIONS } from '../store-options.js';
+import {
+  CLUSTER_OPTIONS,
+  connect,
+  LIMIT_OPTIONS,
+  LIMIT_USAGE,
+  STORE_OPTIONS,
+} from '../store-options.js';
 
 export const QUERY_USAGE = `skysift query --dataset NAME [options] (QUERY | --file QUERY_FILE)
 
@@ -21,6 +27,8 @@ result on standard output; the pushdown summary goes to standard error.
   --quiet                 do not print the summary
   --endpoint HOST:PORT    use a running transformer instead of the embedded cluster
   --nodes N               storage nodes of the embedded cluster (default 2)
+Limits of the embedded cluster's transformer:
+${LIMIT_USAGE}
   --home DIR, --store URL, --s3-endpoint URL   the store (see 'skysift ingest --help')`;
 
 const FORMATS: readonly RowFormat[] = ['csv', 'json', 'arrow', 'parquet'];
@@ -39,6 +47,7 @@ export async function queryCommand(args: string[]): Promise<void> {
       quiet: { type: 'boolean' },
       ...STORE_OPTIONS,
       ...CLUSTER_OPTIONS,
+      ...LIMIT_OPTIONS,
     },
   });
   if (values.dataset === undefined)

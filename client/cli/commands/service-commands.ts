@@ -4,7 +4,13 @@ import { startStorageNode, type RunningService } from '../../../server/storage-n
 import { startTransformer } from '../../../server/transformer-server.js';
 import type { NodeAddress } from '../../../transformers/service/node-pool.js';
 import { CliError } from '../cli-error.js';
-import { openStore, STORE_OPTIONS } from '../store-options.js';
+import {
+  LIMIT_OPTIONS,
+  LIMIT_USAGE,
+  openStore,
+  STORE_OPTIONS,
+  transformerLimits,
+} from '../store-options.js';
 import { parseCount } from './ingest-command.js';
 
 export const NODE_USAGE = `skysift node --node-id ID --port PORT [options]
@@ -24,6 +30,7 @@ Runs a transformer: the gRPC service that plans func_adl queries and fans them o
   --nodes LIST          storage nodes as ID=HOST:PORT, comma-separated (required)
   --host HOST           listen address (default 127.0.0.1)
   --concurrency N       object scans in flight at once (default 8)
+${LIMIT_USAGE}
   --home DIR, --store URL, --s3-endpoint URL   the store holding the manifests`;
 
 /** Runs `skysift node` until SIGINT or SIGTERM. */
@@ -57,6 +64,7 @@ export async function transformerCommand(args: string[]): Promise<void> {
       nodes: { type: 'string' },
       host: { type: 'string' },
       concurrency: { type: 'string' },
+      ...LIMIT_OPTIONS,
       ...STORE_OPTIONS,
     },
   });
@@ -66,6 +74,7 @@ export async function transformerCommand(args: string[]): Promise<void> {
     host: values.host,
     port: parsePort(values.port),
     concurrency: parseCount('--concurrency', values.concurrency),
+    ...transformerLimits(values),
   });
   await runUntilSignal(service, 'transformer');
 }
