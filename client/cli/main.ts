@@ -6,6 +6,12 @@ import {
   EXPLAIN_USAGE,
   explainCommand,
 } from './commands/dataset-commands.js';
+import {
+  DELIVER_USAGE,
+  deliverCommand,
+  DELIVERY_USAGE,
+  deliveryCommand,
+} from './commands/delivery-command.js';
 import { DEMO_USAGE, demoCommand } from './commands/demo-command.js';
 import { INGEST_USAGE, ingestCommand } from './commands/ingest-command.js';
 import { QUERY_USAGE, queryCommand } from './commands/query-command.js';
@@ -29,6 +35,8 @@ const COMMANDS: Record<string, Command> = {
   datasets: { usage: DATASETS_USAGE, run: datasetsCommand },
   node: { usage: NODE_USAGE, run: nodeCommand },
   transformer: { usage: TRANSFORMER_USAGE, run: transformerCommand },
+  delivery: { usage: DELIVERY_USAGE, run: deliveryCommand },
+  deliver: { usage: DELIVER_USAGE, run: deliverCommand },
 };
 
 const USAGE = `skysift: storage-side pushdown of func_adl queries over columnar physics data
@@ -43,6 +51,8 @@ commands:
   datasets     list datasets or describe one
   node         run a storage node (object-class gRPC service)
   transformer  run a transformer (query gRPC service)
+  delivery     run the delivery service (ServiceX-style HTTP API writing result files)
+  deliver      submit a query to a delivery service and wait for its result files
 
 'skysift COMMAND --help' describes a command's options.`;
 
@@ -65,7 +75,8 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   // Daemons log their starts and stops; the other commands print results and log only warnings.
-  if (name !== 'node' && name !== 'transformer') process.env.SKYSIFT_LOG_LEVEL ??= 'warn';
+  const daemon = name === 'node' || name === 'transformer' || name === 'delivery';
+  if (!daemon) process.env.SKYSIFT_LOG_LEVEL ??= 'warn';
   try {
     await command.run(args);
     return 0;

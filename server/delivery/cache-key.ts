@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ResultFormat } from './delivery-record.js';
 
-/** What makes two delivery requests produce the same result files. */
+/** Inputs that determine the result files of a delivery request. */
 export interface CacheKeyParts {
   dataset: string;
   /** A new manifest version (appended data) gives a new key. */

@@ -1,4 +1,4 @@
-/** Codes of `DeliveryError`, each answered with one HTTP status. */
+/** Codes of `DeliveryError`, each mapped to one HTTP status. */
 export type DeliveryErrorCode =
   | 'INVALID_REQUEST'
   | 'REQUEST_NOT_FOUND'

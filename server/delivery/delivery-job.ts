@@ -6,6 +6,7 @@ import type { ObjectStore } from '../../object-class/store/object-store.js';
 import type { QuerySummary } from '../../transformers/service/query-summary.js';
 import { asError } from '../log.js';
 import {
+  isFinished,
   requestPrefix,
   resultFileName,
   type DeliveryRecord,
@@ -13,7 +14,7 @@ import {
 } from './delivery-record.js';
 import { INTERRUPTED_MESSAGE, type DeliveryRecords } from './delivery-records.js';
 
-/** What a delivery job needs: the transformer client, the output store and the records. */
+/** Dependencies of a delivery job: the transformer client, the output store and the records. */
 export interface DeliveryJobContext {
   client: SkysiftClient;
   store: ObjectStore;
@@ -30,7 +31,7 @@ export const PROGRESS_SAVE_INTERVAL_MS = 1000;
 /**
  * Runs one delivery request: streams the query's rows from the transformer and writes each
  * object's rows as one result file, `deliveries/ID/part-NNNNN.parquet` (or `.arrow`, an Arrow
- * IPC file). The transformer sends row results in object order, so part N holds the rows of the
+ * IPC file). The transformer sends row results in object order, so part N contains the rows of the
  * dataset's N-th object.
  */
 export class DeliveryJob {
@@ -44,7 +45,7 @@ export class DeliveryJob {
     private readonly ctx: DeliveryJobContext,
   ) {}
 
-  /** Starts the job once; returns a promise that settles when the request is finished. */
+  /** Starts the job once and returns a promise that settles when the request is finished. */
   start(): Promise<void> {
     this.finished ??= this.run();
     return this.finished;
@@ -52,7 +53,7 @@ export class DeliveryJob {
 
   /**
    * Stops the job: cancels the gRPC call and waits until no more result files are written. A
-   * canceled request ends `Canceled`; one stopped by a server shutdown ends `Failed`.
+   * canceled request ends `Canceled`, and one stopped by a server shutdown ends `Failed`.
    */
   async stop(reason: 'cancel' | 'shutdown'): Promise<void> {
     this.stopReason ??= reason;
@@ -73,7 +74,8 @@ export class DeliveryJob {
         return;
       }
     }
-    if (this.stopReason !== undefined) await this.finishStopped();
+    // A stop that arrives after the last result was written leaves the request `Complete`.
+    if (this.stopReason !== undefined && !isFinished(record.status)) await this.finishStopped();
   }
 
   private async receiveResults(): Promise<void> {

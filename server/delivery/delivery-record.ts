@@ -4,7 +4,7 @@ export type DeliveryStatus = 'Submitted' | 'Running' | 'Complete' | 'Failed' | '
 /** File formats a delivery writes its results in. */
 export type ResultFormat = 'parquet' | 'arrow';
 
-/** The result formats a request may ask for. */
+/** The result formats a request may choose. */
 export const RESULT_FORMATS: readonly ResultFormat[] = ['parquet', 'arrow'];
 
 /** One result file of a delivery: the rows of one object scanned. */
@@ -42,7 +42,7 @@ export interface DeliveryRecord {
   submitTime: string;
   startTime?: string;
   finishTime?: string;
-  /** Why the request failed or was canceled. */
+  /** Reason the request failed or was canceled. */
   errorMessage?: string;
 }
 

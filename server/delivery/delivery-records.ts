@@ -24,23 +24,29 @@ export class DeliveryRecords {
   /**
    * Reads every persisted request. A request found `Submitted` or `Running` belongs to a server
    * that stopped without finishing it: it is marked `Failed` and written back. Returns the ids of
-   * those requests.
+   * those requests, and the keys of state files that are not valid JSON records (skipped).
    */
-  async load(): Promise<string[]> {
+  async load(): Promise<{ interrupted: string[]; unreadable: string[] }> {
     const keys = await this.store.list(DELIVERIES_PREFIX);
     const interrupted: string[] = [];
+    const unreadable: string[] = [];
     for (const key of keys.filter((k) => /^deliveries\/[^/]+\/request\.json$/.test(k))) {
-      const record = JSON.parse(new TextDecoder().decode(await this.store.get(key))) as DeliveryRecord;
+      const record = parseRecord(await this.store.get(key));
+      if (record === undefined) {
+        unreadable.push(key);
+        continue;
+      }
       this.records.set(record.requestId, record);
       if (isFinished(record.status)) continue;
 
       record.status = 'Failed';
       record.errorMessage = INTERRUPTED_MESSAGE;
+      record.filesFailed = record.totalFiles - record.filesCompleted;
       record.finishTime = new Date().toISOString();
       interrupted.push(record.requestId);
       await this.save(record);
     }
-    return interrupted;
+    return { interrupted, unreadable };
   }
 
   /** Returns a request by id, or undefined. */
@@ -79,5 +85,15 @@ export class DeliveryRecords {
   /** Waits for every write in flight. */
   async flush(): Promise<void> {
     await Promise.all(this.pendingWrites.values());
+  }
+}
+
+function parseRecord(bytes: Uint8Array): DeliveryRecord | undefined {
+  try {
+    const record = JSON.parse(new TextDecoder().decode(bytes)) as DeliveryRecord;
+    const valid = typeof record?.requestId === 'string' && Array.isArray(record.files);
+    return valid ? record : undefined;
+  } catch {
+    return undefined;
   }
 }

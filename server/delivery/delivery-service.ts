@@ -19,16 +19,16 @@ import { parseSubmitRequest } from './submit-request.js';
 
 /** Options of `DeliveryService.open`. */
 export interface DeliveryServiceOptions {
-  /** Store holding the datasets' manifests; result files and request state go there too. */
+  /** Store of the datasets' manifests. Result files and request state are written there too. */
   store: ObjectStore;
   /** `host:port` of the transformer that runs the queries. */
   transformer: string;
-  /** Requests running at once; later ones wait as `Submitted` (default 4). */
+  /** Requests running at once (default 4). Later ones wait as `Submitted`. */
   maxRunning?: number;
   log: Logger;
 }
 
-/** What `submit` returns: the request, and whether it was an earlier equal request. */
+/** Result of `submit`: the request, and whether it is an earlier equal request. */
 export interface SubmitResult {
   record: DeliveryRecord;
   cached: boolean;
@@ -47,7 +47,7 @@ const MAX_QUOTED_ID_CHARS = 80;
 
 /**
  * The delivery service behind the HTTP API: accepts requests, runs them through a transformer
- * with at most `maxRunning` at once, answers status queries and cancels requests.
+ * with at most `maxRunning` at once, returns their status and cancels them.
  */
 export class DeliveryService {
   private readonly jobs = new Map<string, DeliveryJob>();
@@ -64,9 +64,12 @@ export class DeliveryService {
   /** Loads the persisted requests of the store and connects to the transformer. */
   static async open(options: DeliveryServiceOptions): Promise<DeliveryService> {
     const records = new DeliveryRecords(options.store);
-    const interrupted = await records.load();
+    const { interrupted, unreadable } = await records.load();
     if (interrupted.length > 0) {
       options.log.warn({ requestIds: interrupted }, 'marked requests of a stopped server failed');
+    }
+    if (unreadable.length > 0) {
+      options.log.warn({ keys: unreadable }, 'skipped request state files that are not valid JSON');
     }
     return new DeliveryService(records, new SkysiftClient(options.transformer), options);
   }
@@ -95,15 +98,22 @@ export class DeliveryService {
     const record = newRecord(request, cacheKey, checked.manifest);
     await this.records.save(record);
     log.info(
-      { requestId: record.requestId, dataset: record.dataset, objects: record.totalFiles,
-        format: record.resultFormat, selection: record.selection },
+      {
+        requestId: record.requestId,
+        dataset: record.dataset,
+        objects: record.totalFiles,
+        format: record.resultFormat,
+        selection: record.selection,
+      },
       'delivery submitted',
     );
-    this.enqueue(new DeliveryJob(record, { client: this.client, store, records: this.records, log }));
+    this.enqueue(
+      new DeliveryJob(record, { client: this.client, store, records: this.records, log }),
+    );
     return { record, cached: false };
   }
 
-  /** Returns a request by id; throws `DeliveryError` (`REQUEST_NOT_FOUND`) for unknown ids. */
+  /** Returns a request by id. Throws `DeliveryError` (`REQUEST_NOT_FOUND`) for unknown ids. */
   get(requestId: string): DeliveryRecord {
     const record = this.records.get(requestId);
     if (record === undefined) {
@@ -196,8 +206,10 @@ export class DeliveryService {
       void job
         .start()
         .catch((error) =>
-          this.options.log.error({ requestId: job.record.requestId, err: asError(error) },
-            'delivery job failed to record its state'),
+          this.options.log.error(
+            { requestId: job.record.requestId, err: asError(error) },
+            'delivery job failed to record its state',
+          ),
         )
         .finally(() => {
           this.running--;

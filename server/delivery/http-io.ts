@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ObjectStore } from '../../object-class/store/object-store.js';
 import { DeliveryError } from './delivery-error.js';
 
-/** Largest request body the delivery API reads, in bytes; larger bodies get 413. */
+/** Maximum request body the delivery API reads, in bytes. Larger bodies get 413. */
 export const MAX_REQUEST_BODY_BYTES = 256 * 1024;
 
 /** Size of the ranges read from the store while a result file is sent, in bytes. */
@@ -13,28 +13,46 @@ export const DOWNLOAD_CHUNK_BYTES = 4 * 1024 * 1024;
  * `DeliveryError`: `BODY_TOO_LARGE` past the limit, `INVALID_REQUEST` for invalid JSON.
  */
 export async function readJsonBody(request: IncomingMessage): Promise<unknown> {
-  const declared = Number(request.headers['content-length'] ?? 0);
-  if (declared > MAX_REQUEST_BODY_BYTES) throw tooLarge(declared);
-
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_REQUEST_BODY_BYTES) throw tooLarge(size);
-    chunks.push(chunk);
-  }
-
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = (await readBody(request)).toString('utf8');
   try {
     return JSON.parse(text);
   } catch (error) {
-    const shown = text.length > 60 ? `${text.slice(0, 57)}...` : text;
+    const excerpt = text.length > 60 ? `${text.slice(0, 57)}...` : text;
     throw new DeliveryError(
-      `Invalid JSON in request body '${shown}': ${(error as Error).message}; send a JSON ` +
+      `Invalid JSON in request body '${excerpt}': ${(error as Error).message}; send a JSON ` +
         'object such as {"did": "skysift://DATASET", "selection": "..."}',
       'INVALID_REQUEST',
     );
   }
+}
+
+/**
+ * Collects a request body. Past the limit it stops collecting and drains the rest unread, so the
+ * socket stays open for the 413 response.
+ */
+function readBody(request: IncomingMessage): Promise<Buffer> {
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (declared > MAX_REQUEST_BODY_BYTES) {
+    request.resume();
+    return Promise.reject(tooLarge(`Request body of ${declared} bytes`));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_REQUEST_BODY_BYTES) {
+        chunks.push(chunk);
+        return;
+      }
+      request.off('data', onData);
+      request.resume();
+      reject(tooLarge(`Request body of at least ${size} bytes`));
+    };
+    request.on('data', onData);
+    request.once('end', () => resolve(Buffer.concat(chunks)));
+    request.once('error', reject);
+  });
 }
 
 /** Sends a JSON response. */
@@ -59,7 +77,10 @@ export async function sendStoredObject(
 ): Promise<void> {
   const head = await store.head(key);
   if (head === null) {
-    throw new DeliveryError(`Result file '${key}' is missing from ${store.description}`, 'RESULT_NOT_FOUND');
+    throw new DeliveryError(
+      `Result file '${key}' is missing from ${store.description}`,
+      'RESULT_NOT_FOUND',
+    );
   }
   response.writeHead(200, { ...headers, 'content-length': String(head.size) });
 
@@ -84,10 +105,9 @@ function waitForDrain(response: ServerResponse): Promise<void> {
   });
 }
 
-function tooLarge(bytes: number): DeliveryError {
+function tooLarge(what: string): DeliveryError {
   return new DeliveryError(
-    `Request body of ${bytes} bytes is over the limit of ${MAX_REQUEST_BODY_BYTES} bytes: ` +
-      'send a shorter query',
+    `${what} is over the limit of ${MAX_REQUEST_BODY_BYTES} bytes: send a shorter query`,
     'BODY_TOO_LARGE',
   );
 }

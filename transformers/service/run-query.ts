@@ -103,31 +103,42 @@ export async function* runQuery(
     objectJson: JSON.stringify(object),
   }));
   const done = fanOut.run();
+  // A consumer that stops early (a cancelled call) returns this generator: stop scheduling scans
+  // then, and keep a later failure of the fan-out from becoming an unhandled rejection.
+  let finished = false;
+  try {
+    // Results are taken in object order, so rows leave in event order and floating-point sums
+    // are added in the same order on every run, whichever node answers first.
+    let merged: unknown = undefined;
+    for (let index = 0; index < objects.length; index++) {
+      const reply = await fanOut.waitFor(index);
+      if (reply === null) break;
+      if (reply.done.partialJson !== '') {
+        const partial: unknown = JSON.parse(reply.done.partialJson);
+        merged = merged === undefined ? partial : mergePartials(merged, partial);
+      }
+      if (reply.ipc !== null) {
+        summary.bytesSentToClient += reply.ipc.length;
+        yield { kind: 'rows', ipc: reply.ipc };
+      }
+      fanOut.release(index);
+    }
+    await done;
+    finished = true;
 
-  // Results are taken in object order, so rows leave in event order and floating-point sums are
-  // added in the same order on every run, whichever node answers first.
-  let merged: unknown = undefined;
-  for (let index = 0; index < objects.length; index++) {
-    const reply = await fanOut.waitFor(index);
-    if (reply === null) break;
-    if (reply.done.partialJson !== '') {
-      const partial: unknown = JSON.parse(reply.done.partialJson);
-      merged = merged === undefined ? partial : mergePartials(merged, partial);
+    const result = finalResult(merged, plan.output);
+    const resultJson = result === undefined ? '' : JSON.stringify(result);
+    summary.bytesSentToClient += resultJson.length;
+    summary.elapsedMs = Math.round(performance.now() - started);
+    log.info({ summary }, 'query done');
+    yield { kind: 'done', result, summary };
+  } finally {
+    if (!finished) {
+      fanOut.stop();
+      done.catch(() => {});
+      log.info({ scanned: summary.objectsScanned }, 'query stopped before its end');
     }
-    if (reply.ipc !== null) {
-      summary.bytesSentToClient += reply.ipc.length;
-      yield { kind: 'rows', ipc: reply.ipc };
-    }
-    fanOut.release(index);
   }
-  await done;
-
-  const result = finalResult(merged, plan.output);
-  const resultJson = result === undefined ? '' : JSON.stringify(result);
-  summary.bytesSentToClient += resultJson.length;
-  summary.elapsedMs = Math.round(performance.now() - started);
-  log.info({ summary }, 'query done');
-  yield { kind: 'done', result, summary };
 }
 
 /** Scans every object once, with retries, and accepts exactly one reply per object. */
@@ -136,6 +147,7 @@ class FanOut {
   private readonly waiters = new Map<number, () => void>();
   private readonly merged = new Set<string>();
   private failure: QueryFailedError | undefined;
+  private stopped = false;
 
   constructor(
     private readonly objects: readonly ManifestObject[],
@@ -150,7 +162,7 @@ class FanOut {
   async run(): Promise<void> {
     let next = 0;
     const worker = async () => {
-      while (next < this.objects.length && this.failure === undefined) {
+      while (next < this.objects.length && this.failure === undefined && !this.stopped) {
         const index = next++;
         await this.scanObject(index);
       }
@@ -169,6 +181,11 @@ class FanOut {
       await new Promise<void>((resolve) => this.waiters.set(index, resolve));
     }
     return this.failure === undefined ? (this.replies[index] ?? null) : null;
+  }
+
+  /** Stops scheduling scans; those in flight finish and their replies are dropped. */
+  stop(): void {
+    this.stopped = true;
   }
 
   /** Drops a sent reply so that row results do not stay in memory. */
