@@ -127,6 +127,11 @@ export async function connect(
   values: StoreValues & LimitValues & { endpoint?: string; nodes?: string },
 ): Promise<Connection> {
   if (values.endpoint !== undefined) {
+    if (!/^[^\s:/]+:\d{1,5}$|^\[[0-9a-fA-F:.]+\]:\d{1,5}$/.test(values.endpoint)) {
+      throw new CliError(
+        `Invalid --endpoint value '${values.endpoint}': expected HOST:PORT such as 127.0.0.1:50050`,
+      );
+    }
     const client = new SkysiftClient(values.endpoint);
     return { client, close: async () => client.close() };
   }

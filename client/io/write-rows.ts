@@ -66,9 +66,15 @@ export async function writeOutput(
   file: string | undefined,
 ): Promise<void> {
   if (file === undefined || file === '-') {
-    await new Promise<void>((resolve, reject) =>
-      process.stdout.write(data, (error) => (error ? reject(error) : resolve())),
-    );
+    await new Promise<void>((resolve, reject) => {
+      // A reader that stops early (`| head`) closes the pipe: the output is simply not wanted.
+      process.stdout.once('error', (error: NodeJS.ErrnoException) =>
+        error.code === 'EPIPE' ? resolve() : reject(error),
+      );
+      process.stdout.write(data, (error) =>
+        error && (error as NodeJS.ErrnoException).code !== 'EPIPE' ? reject(error) : resolve(),
+      );
+    });
     return;
   }
   await fs.writeFile(file, data);

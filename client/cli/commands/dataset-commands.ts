@@ -1,18 +1,28 @@
 import { parseArgs } from 'node:util';
+import { formatColumnType, type DatasetSchema } from '../../../object-class/dataset/schema.js';
 import { CliError } from '../cli-error.js';
+import { plural } from './ingest-command.js';
 import { CLUSTER_OPTIONS, connect, STORE_OPTIONS } from '../store-options.js';
 import { outputRequest, queryText } from './query-command.js';
 
 export const DATASETS_USAGE = `skysift datasets [NAME] [options]
 
-Lists the datasets of the store, or describes one: schema, events, objects and placement.
+Lists the datasets of the store, or describes one: events, objects, placement and columns.
 
-  --home DIR, --store URL, --s3-endpoint URL, --endpoint HOST:PORT`;
+  --json                  print the description as JSON
+  --endpoint HOST:PORT    ask a running transformer instead of an embedded one
+  --home DIR, --store URL, --s3-endpoint URL   the store (see 'skysift ingest --help')`;
 
 export const EXPLAIN_USAGE = `skysift explain --dataset NAME [--hist BINS,LOW,HIGH] (QUERY | --file QUERY_FILE)
 
 Parses, type-checks and plans a query without reading data, and prints the query as qastle, the
-typed tree, and the plan each object runs (columns read, selection, aggregate).`;
+typed tree, and the plan each object runs (columns read, selection, aggregate).
+
+  --dataset NAME          dataset whose schema the query is checked against (required)
+  --file FILE             read the query from FILE; a line '# hist: BINS,LOW,HIGH' in it sets --hist
+  --hist BINS,LOW,HIGH    plan a histogram output instead of rows
+  --endpoint HOST:PORT    ask a running transformer instead of an embedded one
+  --home DIR, --store URL, --s3-endpoint URL   the store (see 'skysift ingest --help')`;
 
 /** Runs `skysift datasets`. */
 export async function datasetsCommand(args: string[]): Promise<void> {
@@ -29,12 +39,41 @@ export async function datasetsCommand(args: string[]): Promise<void> {
       console.log(
         names.length === 0 ? 'No datasets; create one with skysift ingest' : names.join('\n'),
       );
-    } else {
+    } else if (values.json) {
       console.log(JSON.stringify(described, null, 2));
+    } else {
+      console.log(formatDescription(described as DatasetDescription));
     }
   } finally {
     await connection.close();
   }
+}
+
+/** What the transformer's Describe call returns for one dataset. */
+interface DatasetDescription {
+  dataset: string;
+  version: number;
+  createdAt: string;
+  eventCount: number;
+  objectCount: number;
+  byteSize: number;
+  objectsPerNode?: Record<string, number>;
+  schema: DatasetSchema;
+}
+
+/** Renders a dataset description as a few summary lines and one line per column. */
+function formatDescription(d: DatasetDescription): string {
+  const nodes = Object.entries(d.objectsPerNode ?? {})
+    .map(([node, count]) => `${node}: ${count}`)
+    .join(', ');
+  const lines = [
+    `dataset:  ${d.dataset} (manifest version ${d.version}, ${d.createdAt})`,
+    `events:   ${d.eventCount} in ${plural(d.objectCount, 'object')}, ${d.byteSize} bytes`,
+    ...(nodes === '' ? [] : [`nodes:    ${nodes}`]),
+    `columns (${d.schema.fields.length}):`,
+    ...d.schema.fields.map((f) => `  ${f.name}: ${formatColumnType(f.type)}`),
+  ];
+  return lines.join('\n');
 }
 
 /** Runs `skysift explain`. */

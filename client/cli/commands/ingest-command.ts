@@ -64,14 +64,19 @@ export async function ingestCommand(args: string[]): Promise<void> {
     for (const o of manifest.objects) perNode.set(o.node, (perNode.get(o.node) ?? 0) + 1);
     const bytes = manifest.objects.reduce((sum, o) => sum + o.info.byteSize, 0);
     console.log(
-      `Ingested ${added} events from ${positionals.length} file(s) into dataset '${values.dataset}' ` +
-        `in ${store.description}: now ${manifest.eventCount} events in ${manifest.objects.length} objects ` +
+      `Ingested ${added} events from ${plural(positionals.length, 'file')} into dataset '${values.dataset}' ` +
+        `in ${store.description}: now ${manifest.eventCount} events in ${plural(manifest.objects.length, 'object')} ` +
         `(${bytes} bytes), manifest version ${manifest.version}, nodes ` +
         [...perNode].map(([node, count]) => `${node}: ${count}`).join(', '),
     );
   } finally {
     await store.close();
   }
+}
+
+/** Writes a count with its noun, adding an 's' unless the count is 1. */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 function parseCompression(text: string | undefined): 'none' | 'lz4' | 'zstd' | undefined {

@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs';
+import { tableFromArrays, type Table } from 'apache-arrow';
 import { parseArgs } from 'node:util';
 import type { HistogramPartial, ScalarPartial } from '../../../object-class/kernels/plan.js';
 import type { OutputRequest } from '../../../transformers/planner/plan-query.js';
@@ -113,18 +114,17 @@ function parseFormat(text: string | undefined): RowFormat {
 
 function formatResult(
   aggregate: unknown,
-  table: import('apache-arrow').Table | undefined,
+  table: Table | undefined,
   format: RowFormat,
   outputFile: string | undefined,
 ): string | Uint8Array {
-  if (aggregate !== undefined)
-    return formatAggregate(aggregate as HistogramPartial | ScalarPartial, format);
-  if (
-    (format === 'arrow' || format === 'parquet') &&
-    (outputFile === undefined || outputFile === '-') &&
-    process.stdout.isTTY
-  ) {
+  const binary = format === 'arrow' || format === 'parquet';
+  if (binary && (outputFile === undefined || outputFile === '-') && process.stdout.isTTY) {
     throw new CliError(`Refusing to write ${format} bytes to a terminal: pass -o FILE`);
+  }
+  if (aggregate !== undefined) {
+    const value = aggregate as HistogramPartial | ScalarPartial;
+    return binary ? encodeRows(aggregateTable(value), format) : formatAggregate(value, format);
   }
   if (table === undefined) return format === 'json' ? '[]\n' : '';
   return encodeRows(table, format);
@@ -134,6 +134,31 @@ function formatAggregate(aggregate: HistogramPartial | ScalarPartial, format: Ro
   if (format === 'json') return JSON.stringify(aggregate) + '\n';
   if (aggregate.kind === 'histogram') return formatHistogramCsv(aggregate);
   return formatScalar(aggregate);
+}
+
+/**
+ * Lays an aggregate out as a table for Arrow and Parquet output: a histogram as one row per bin,
+ * flow bins included (`bin` 0 is the underflow, `bins + 1` the overflow, with infinite edges), a
+ * scalar as one row.
+ */
+function aggregateTable(aggregate: HistogramPartial | ScalarPartial): Table {
+  if (aggregate.kind === 'scalar') {
+    const value = (aggregate as ScalarPartial & { value?: number | null }).value ?? NaN;
+    return tableFromArrays({
+      value: Float64Array.of(value),
+      count: Float64Array.of(aggregate.count),
+    });
+  }
+  const { bins, low, high, counts } = aggregate;
+  const width = (high - low) / bins;
+  const edge = (i: number) =>
+    i <= 0 ? -Infinity : i > bins + 1 ? Infinity : low + (i - 1) * width;
+  return tableFromArrays({
+    bin: Int32Array.from(counts, (_, i) => i),
+    low: Float64Array.from(counts, (_, i) => edge(i)),
+    high: Float64Array.from(counts, (_, i) => (i === bins + 1 ? Infinity : edge(i + 1))),
+    count: Float64Array.from(counts),
+  });
 }
 
 function formatScalar(scalar: ScalarPartial & { value?: number | null }): string {
