@@ -1,4 +1,5 @@
 # hist: 100,0,2000
+# axis: MET [GeV]
 # ADL query-5: MET of the events with an opposite-charge muon pair of invariant mass in [60, 120] GeV.
 EventDataset() \
     .Where(lambda e: e.Muon.Choose(2)

@@ -1,4 +1,5 @@
 # hist: 100,15,40
+# axis: trijet pT [GeV]
 # ADL query-6-1: in events with at least three jets, pT of the trijet four-momentum whose
 # invariant mass is closest to 172.5 GeV.
 EventDataset() \

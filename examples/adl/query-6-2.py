@@ -1,4 +1,5 @@
 # hist: 100,0,1
+# axis: largest b-tag discriminant in the trijet
 # ADL query-6-2: in events with at least three jets, the largest b-tag discriminant among the
 # three jets of the trijet whose invariant mass is closest to 172.5 GeV.
 EventDataset() \

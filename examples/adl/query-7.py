@@ -1,4 +1,5 @@
 # hist: 100,15,200
+# axis: scalar sum of jet pT [GeV]
 # ADL query-7: per event, the scalar sum of the pT of jets with pT > 30 GeV that are not within
 # deltaR 0.4 of any electron or muon with pT > 10 GeV; events with no such jet are not filled.
 EventDataset() \

@@ -1,4 +1,5 @@
 # hist: 100,15,250
+# axis: transverse mass of MET and the third lepton [GeV]
 # ADL query-8: in events with at least three leptons and a same-flavour opposite-charge pair,
 # the transverse mass of MET and the highest-pT lepton outside the pair whose invariant mass is
 # closest to 91.2 GeV. Electrons and muons become one lepton list of dicts with a 'flavour'

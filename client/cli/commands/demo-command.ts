@@ -102,6 +102,7 @@ async function demoInput(values: { data?: string; events?: string; seed?: string
   }
   const events = parseCount('--events', values.events) ?? DEFAULT_GENERATED_EVENTS;
   const seed = parseCount('--seed', values.seed) ?? 1;
+  console.log(`Generating ${events} events...`);
   const table: Table = generateEvents({ events, seed });
   const why =
     sampleDir === undefined
@@ -114,7 +115,19 @@ interface AdlTask {
   name: string;
   query: string;
   title: string;
+  /** Label of the histogram's x axis, from the file's `# axis:` line. */
+  axis: string;
   hist: { bins: number; low: number; high: number };
+}
+
+/** Returns the first sentence of a query file's comment, past its `# hist:` and `# axis:` lines. */
+function taskDescription(query: string): string | undefined {
+  const comment = query
+    .split('\n')
+    .filter((line) => line.startsWith('#') && !/^#\s*(hist|axis):/.test(line))
+    .map((line) => line.replace(/^#\s*/, ''))
+    .join(' ');
+  return /^(.*?\.)(\s|$)/.exec(comment)?.[1] ?? (comment === '' ? undefined : comment);
 }
 
 /** Reads the ADL task queries shipped in examples/adl/, in task order. */
@@ -128,11 +141,13 @@ async function adlTasks(): Promise<AdlTask[]> {
     const histText = histFromQueryFile(query);
     if (histText === undefined)
       throw new CliError(`Example ${file} has no '# hist: BINS,LOW,HIGH' line`);
-    const title = /^#(?!\s*hist:)\s*(.+)$/m.exec(query)?.[1] ?? file;
+    const title = taskDescription(query) ?? file;
+    const axis = /^#\s*axis:\s*(.+)$/m.exec(query)?.[1] ?? 'value';
     tasks.push({
       name: file.replace(/\.py$/, ''),
       query,
       title,
+      axis,
       hist: parseHistogramSpec(histText),
     });
   }
@@ -148,12 +163,9 @@ async function runTask(client: SkysiftClient, task: AdlTask, outDir: string): Pr
       output: { kind: 'histogram', ...task.hist },
     });
     const histogram = result.aggregate as HistogramPartial;
-    console.log(renderTextChart(histogram, { title: task.name }));
+    console.log(renderTextChart(histogram));
     console.log(formatSummary(result.summary));
-    const svg = renderSvgHistogram(histogram, {
-      title: `${task.name}: ${task.title}`,
-      xLabel: task.title,
-    });
+    const svg = renderSvgHistogram(histogram, { title: `ADL ${task.name}`, xLabel: task.axis });
     const file = path.join(outDir, `${task.name}.svg`);
     await fs.writeFile(file, svg);
     console.log(`plot: ${file}\n`);
