@@ -169,7 +169,7 @@ function collectionOffsets(
 
   for (const other of planned.slice(1)) {
     const offsets = other.leaf.offsets as Int32Array;
-    if (offsets === first) continue;
+    if (offsets === first || sameBytes(offsets, first)) continue;
     for (let i = 0; i < first.length; i++) {
       if (offsets[i] !== first[i]) {
         const event = Math.max(0, i - 1);
@@ -182,4 +182,10 @@ function collectionOffsets(
     }
   }
   return first;
+}
+
+/** Compares two offset arrays with one memcmp, far faster than a JavaScript loop. */
+function sameBytes(a: Int32Array, b: Int32Array): boolean {
+  const left = Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  return left.equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }
