@@ -83,6 +83,11 @@ async function loadPlannedColumns(
   const objects = [];
   for (const object of manifest.objects) {
     const source = await rangeSourceFromStore(store, object.key);
+    if (object.format !== 'arrow') {
+      throw new TypeError(
+        `Object '${object.key}' is a ${object.format} object; compact the dataset first`,
+      );
+    }
     const read = await readArrowColumns(source, plan.columns, object.info);
     objects.push({ batches: read.batches, bytes: read.bytesFetched });
   }

@@ -62,6 +62,11 @@ async function fetchAndScan(
       ? await rangeSourceFromStore(store, object.key)
       : rangeSourceFromBytes(object.key, body);
 
+  if (object.format !== 'arrow') {
+    throw new TypeError(
+      `Object '${object.key}' is a ${object.format} object; compact the dataset first`,
+    );
+  }
   const read = await readArrowColumns(source, plan.columns, object.info);
   const run = kernel.start();
   for (const batch of read.batches) run.consume(batch);

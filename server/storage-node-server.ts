@@ -1,13 +1,11 @@
 import * as grpc from '@grpc/grpc-js';
 import { tableToIPC } from 'apache-arrow';
 import type { Logger } from 'pino';
-import type { ManifestObject } from '../object-class/dataset/manifest.js';
-import type { DatasetSchema } from '../object-class/dataset/schema.js';
-import type { ScanPlan } from '../object-class/kernels/plan.js';
 import { ObjectScanner } from '../object-class/scan-object.js';
 import type { ObjectStore } from '../object-class/store/object-store.js';
 import { asError, createLogger } from './log.js';
 import { bindServer, CHANNEL_OPTIONS, objectClassService } from './rpc/protos.js';
+import { parseScanRequest, type ScanRequestMessage } from './rpc/scan-request.js';
 import { toServiceError } from './rpc/service-error.js';
 
 /** Options of `startStorageNode`. */
@@ -41,7 +39,7 @@ export async function startStorageNode(options: StorageNodeOptions): Promise<Run
   const server = new grpc.Server(CHANNEL_OPTIONS);
 
   server.addService(objectClassService().service, {
-    Scan: (call: grpc.ServerWritableStream<ScanRequest, unknown>) =>
+    Scan: (call: grpc.ServerWritableStream<ScanRequestMessage, unknown>) =>
       void handleScan(call, scanner, options.nodeId, counters, log),
     Stat: (_call: unknown, callback: grpc.sendUnaryData<unknown>) =>
       callback(null, {
@@ -62,16 +60,8 @@ export async function startStorageNode(options: StorageNodeOptions): Promise<Run
   };
 }
 
-interface ScanRequest {
-  requestId: string;
-  dataset: string;
-  objectJson: string;
-  planJson: string;
-  schemaJson: string;
-}
-
 async function handleScan(
-  call: grpc.ServerWritableStream<ScanRequest, unknown>,
+  call: grpc.ServerWritableStream<ScanRequestMessage, unknown>,
   scanner: ObjectScanner,
   nodeId: string,
   counters: { running: number; done: number },
@@ -82,10 +72,8 @@ async function handleScan(
   let objectKey = '?';
   counters.running++;
   try {
-    const object = JSON.parse(request.objectJson) as ManifestObject;
+    const { object, plan, schema } = parseScanRequest(request);
     objectKey = object.key;
-    const plan = JSON.parse(request.planJson) as ScanPlan;
-    const schema = JSON.parse(request.schemaJson) as DatasetSchema;
     const result = await scanner.scan(object, plan, schema);
 
     let bytesSent = 0;

@@ -12,7 +12,13 @@ import {
 import type { ParseOptions } from '../transformers/func-adl/parser.js';
 import type { OutputRequest, PlanLimits } from '../transformers/planner/plan-query.js';
 import { asError, createLogger } from './log.js';
-import { bindServer, CHANNEL_OPTIONS, transformerService } from './rpc/protos.js';
+import {
+  bindServer,
+  CHANNEL_OPTIONS,
+  MAX_MESSAGE_BYTES,
+  transformerService,
+} from './rpc/protos.js';
+import { splitArrowIpc } from './rpc/split-arrow-ipc.js';
 import { toServiceError } from './rpc/service-error.js';
 import { shutdown, type RunningService } from './storage-node-server.js';
 
@@ -29,6 +35,12 @@ export interface TransformerOptions {
   /** Limits on query text. */
   parseOptions?: ParseOptions;
 }
+
+/**
+ * Most bytes of Arrow IPC per reply message; the rows of one object that take more are sent as
+ * several complete IPC streams, well under the gRPC message limit.
+ */
+const ROWS_MESSAGE_BYTES = MAX_MESSAGE_BYTES / 4;
 
 interface QueryCall {
   dataset: string;
@@ -104,7 +116,9 @@ async function handleQuery(
     for await (const event of runQuery(request, ctx)) {
       if (call.cancelled) return;
       if (event.kind === 'rows') {
-        call.write({ arrowIpc: event.ipc });
+        for (const piece of splitArrowIpc(event.ipc, ROWS_MESSAGE_BYTES)) {
+          call.write({ arrowIpc: piece });
+        }
       } else {
         const resultJson = event.result === undefined ? '' : JSON.stringify(event.result);
         call.write({ done: { resultJson, summaryJson: JSON.stringify(event.summary) } });

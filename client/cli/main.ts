@@ -12,6 +12,7 @@ import {
   DELIVERY_USAGE,
   deliveryCommand,
 } from './commands/delivery-command.js';
+import { COMPACT_USAGE, compactCommand } from './commands/compact-command.js';
 import { DEMO_USAGE, demoCommand } from './commands/demo-command.js';
 import { INGEST_USAGE, ingestCommand } from './commands/ingest-command.js';
 import { QUERY_USAGE, queryCommand } from './commands/query-command.js';
@@ -30,6 +31,7 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   demo: { usage: DEMO_USAGE, run: demoCommand },
   ingest: { usage: INGEST_USAGE, run: ingestCommand },
+  compact: { usage: COMPACT_USAGE, run: compactCommand },
   query: { usage: QUERY_USAGE, run: queryCommand },
   explain: { usage: EXPLAIN_USAGE, run: explainCommand },
   datasets: { usage: DATASETS_USAGE, run: datasetsCommand },
@@ -46,6 +48,7 @@ usage: skysift COMMAND [options]
 commands:
   demo         ingest sample events and run the ADL benchmark tasks on two storage nodes
   ingest       append Parquet or Arrow files to a dataset
+  compact      rewrite a dataset's row objects as Arrow objects
   query        run a func_adl query and print the reduced result
   explain      show a query as qastle, its typed tree and its pushdown plan
   datasets     list datasets or describe one

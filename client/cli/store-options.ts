@@ -11,6 +11,7 @@ import type { ParseOptions } from '../../transformers/func-adl/parser.js';
 import type { PlanLimits } from '../../transformers/planner/plan-query.js';
 import { CliError } from './cli-error.js';
 import { parseCount } from './commands/ingest-command.js';
+import { waitForEndpoint } from './wait-for-endpoint.js';
 
 /** Options every data command accepts: where the store is, and which transformer to use. */
 export const STORE_OPTIONS = {
@@ -132,6 +133,7 @@ export async function connect(
         `Invalid --endpoint value '${values.endpoint}': expected HOST:PORT such as 127.0.0.1:50050`,
       );
     }
+    await waitForEndpoint(values.endpoint);
     const client = new SkysiftClient(values.endpoint);
     return { client, close: async () => client.close() };
   }

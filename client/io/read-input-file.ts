@@ -39,6 +39,12 @@ export async function readInputFile(file: string): Promise<Table> {
     throw new InputFileError(`Cannot read '${file}': ${reason}; check the path and permissions`);
   }
 
+  if (bytes.length === 0) {
+    throw new InputFileError(
+      `Cannot ingest '${file}': the file is empty; expected a ${format} file`,
+    );
+  }
+
   try {
     if (format === 'arrow') return tableFromIPC(bytes);
     return tableFromIPC(parquet.readParquet(bytes).intoIPCStream());

@@ -1,21 +1,37 @@
 import type { ArrowObjectInfo } from '../format/arrow-object-info.js';
+import type { RowObjectInfo } from '../format/rows/row-object-info.js';
 import { ObjectExistsError, type ObjectStore } from '../store/object-store.js';
 import type { DatasetSchema } from './schema.js';
+import { validateManifest } from './validate-manifest.js';
 
-/** One object of a dataset, as the manifest records it. */
-export interface ManifestObject {
+/** Fields of a manifest entry that every object format has. */
+interface ManifestObjectBase {
   /** Store key of the object. */
   key: string;
-  format: 'arrow';
   /** Index of the object's first event within the dataset. */
   firstEvent: number;
   /** Storage node that serves the object, chosen by rendezvous hashing at ingest. */
   node: string;
   /** Further nodes that can serve the object, tried in order when `node` fails. */
   replicas?: string[];
+}
+
+/** A columnar Arrow IPC object, which scans read column by column with ranged reads. */
+export interface ArrowManifestObject extends ManifestObjectBase {
+  format: 'arrow';
   /** Size, checksums and column statistics written with the object. */
   info: ArrowObjectInfo;
 }
+
+/** A FlatBuffers row object written by a row-format append, which scans read whole. */
+export interface RowsManifestObject extends ManifestObjectBase {
+  format: 'rows';
+  /** Size, SHA-256 and column statistics written with the object. */
+  info: RowObjectInfo;
+}
+
+/** One object of a dataset, as the manifest records it. */
+export type ManifestObject = ArrowManifestObject | RowsManifestObject;
 
 /** A version of a dataset's table-to-objects map. */
 export interface Manifest {
@@ -31,7 +47,12 @@ export interface Manifest {
 export class DatasetError extends Error {
   constructor(
     message: string,
-    readonly code: 'DATASET_NOT_FOUND' | 'INVALID_DATASET_NAME' | 'SCHEMA_MISMATCH' | 'CONFLICT',
+    readonly code:
+      | 'DATASET_NOT_FOUND'
+      | 'INVALID_DATASET_NAME'
+      | 'SCHEMA_MISMATCH'
+      | 'CONFLICT'
+      | 'MANIFEST_CORRUPT',
   ) {
     super(message);
     this.name = 'DatasetError';
@@ -82,7 +103,25 @@ export async function readLatestManifest(
   const keys = await store.list(`${datasetPrefix(name)}manifests/`);
   const latest = keys.filter((k) => k.endsWith('.json')).at(-1);
   if (latest === undefined) return null;
-  return JSON.parse(new TextDecoder().decode(await store.get(latest))) as Manifest;
+  return parseManifest(name, latest, await store.get(latest));
+}
+
+/** Parses and checks a stored manifest; throws a MANIFEST_CORRUPT `DatasetError` naming its key. */
+function parseManifest(name: string, key: string, bytes: Uint8Array): Manifest {
+  try {
+    const manifest = validateManifest(JSON.parse(new TextDecoder().decode(bytes)), 'manifest');
+    if (manifest.dataset !== name) {
+      throw new TypeError(`it names dataset '${manifest.dataset}'`);
+    }
+    return manifest;
+  } catch (error) {
+    if (!(error instanceof SyntaxError || error instanceof TypeError)) throw error;
+    throw new DatasetError(
+      `Manifest '${key}' of dataset '${name}' is corrupt: ${error.message}; restore it from a backup, ` +
+        'or delete it to fall back to the previous version',
+      'MANIFEST_CORRUPT',
+    );
+  }
 }
 
 /** Reads the newest manifest, throwing a `DatasetError` that lists the known datasets if absent. */

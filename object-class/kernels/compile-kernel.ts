@@ -1,7 +1,9 @@
 import type { RecordBatch, Table } from 'apache-arrow';
 import { checkQuery } from '../../transformers/planner/check-query.js';
+import { validateQueryTree } from '../../transformers/func-adl/validate-query-tree.js';
 import {
   outputSpec,
+  positiveLimit,
   DEFAULT_MAX_COMBINATIONS_PER_EVENT,
 } from '../../transformers/planner/plan-query.js';
 import { plannedColumns } from '../../transformers/planner/planned-columns.js';
@@ -66,12 +68,18 @@ interface RunState {
  * compiled once with `new Function`; it contains no text from the query or the schema.
  */
 export function compileKernel(plan: ScanPlan, schema: DatasetSchema): Kernel {
-  const checked = checkQuery(plan.tree, plan.query, schema);
+  if (typeof plan.query !== 'string') {
+    throw new TypeError(`Plan query is ${typeof plan.query}; expected the query text as a string`);
+  }
+  const checked = checkQuery(validateQueryTree(plan.tree), plan.query, schema);
   checkPlannedColumns(plan.columns, plannedColumns(checked, schema));
 
   const requested = outputRequestOf(plan.output);
   const output = outputSpec(checked, plan.query, requested, limitsOf(plan.output));
-  const maxCombinations = plan.maxCombinationsPerEvent ?? DEFAULT_MAX_COMBINATIONS_PER_EVENT;
+  const maxCombinations = positiveLimit(
+    'maxCombinationsPerEvent',
+    plan.maxCombinationsPerEvent ?? DEFAULT_MAX_COMBINATIONS_PER_EVENT,
+  );
   const generated = generateKernel(checked, output, plan.columns, maxCombinations);
   const runtime = createKernelRuntime(generated.bindings.sites, maxCombinations);
   const factory = new Function('rt', generated.source) as (rt: KernelRuntime) => RunFunction;
@@ -92,10 +100,16 @@ function checkPlannedColumns(planned: string[][], needed: string[][]): void {
   }
 }
 
+const AGGREGATE_OUTPUTS: ReadonlySet<unknown> = new Set(['count', 'sum', 'min', 'max', 'mean']);
+
 function outputRequestOf(output: OutputSpec): Parameters<typeof outputSpec>[2] {
-  if (output.kind === 'histogram' || output.kind === 'rows')
-    return output.kind === 'rows' ? { kind: 'rows' } : output;
-  return { kind: 'aggregate' };
+  const kind: unknown = (output as { kind?: unknown } | null)?.kind;
+  if (kind === 'rows') return { kind: 'rows' };
+  if (kind === 'histogram') return output as Extract<OutputSpec, { kind: 'histogram' }>;
+  if (AGGREGATE_OUTPUTS.has(kind)) return { kind: 'aggregate' };
+  throw new TypeError(
+    `Plan output kind ${JSON.stringify(kind) ?? 'missing'} is invalid; expected histogram, rows, count, sum, min, max or mean`,
+  );
 }
 
 function limitsOf(output: OutputSpec): { maxResultRows?: number; maxResultBytes?: number } {
@@ -141,7 +155,7 @@ function checkRowBytes(state: RunState, maxBytes: number, scanned: number): void
   if (bytes > maxBytes) {
     throw new KernelError(
       'TOO_MANY_BYTES',
-      `The rows output reached ${bytes} bytes after ${scanned} events, over the limit of ${maxBytes} (maxResultBytes); filter more or raise the limit`,
+      `The rows output reached ${bytes} bytes after ${scanned} events, over the limit of ${maxBytes} (maxResultBytes); filter more or raise the limit (--max-result-bytes)`,
     );
   }
 }

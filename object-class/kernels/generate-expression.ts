@@ -141,8 +141,37 @@ function generateArithmetic(
     case '^':
       return scalar(em, isBool ? `(${left} !== ${right})` : `(${left} ^ ${right})`);
     default:
-      return scalar(em, `${left} ${node.operator} ${right}`);
+      return scalar(em, `${left} ${sourceOperator(PLAIN_OPERATORS, node.operator)} ${right}`);
   }
+}
+
+/** Arithmetic operators written into kernel source as they are. */
+const PLAIN_OPERATORS: ReadonlyMap<string, string> = new Map(
+  ['+', '-', '*', '/'].map((operator) => [operator, operator]),
+);
+
+/** JavaScript operator of each comparison operator. */
+const COMPARISON_OPERATORS: ReadonlyMap<string, string> = new Map([
+  ['<', '<'],
+  ['<=', '<='],
+  ['>', '>'],
+  ['>=', '>='],
+  ['==', '==='],
+  ['!=', '!=='],
+]);
+
+/**
+ * Looks an operator up in a fixed table, so that only the table's text reaches kernel source even
+ * when a hand-made tree carries some other string.
+ */
+function sourceOperator(table: ReadonlyMap<string, string>, operator: string): string {
+  const js = table.get(operator);
+  if (js === undefined) {
+    throw new TypeError(
+      `Operator ${JSON.stringify(operator)} is invalid here; expected one of ${[...table.keys()].join(' ')}`,
+    );
+  }
+  return js;
 }
 
 function generateCompare(
@@ -166,7 +195,7 @@ export function compareValues(
   right: Val,
   type: QueryType,
 ): string {
-  const js = operator === '==' ? '===' : operator === '!=' ? '!==' : operator;
+  const js = sourceOperator(COMPARISON_OPERATORS, operator);
   if (left.v === 'scalar') return `(${code(left)} ${js} ${code(right)})`;
 
   const layout: Layout = layoutOf(type);

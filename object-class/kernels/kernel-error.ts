@@ -7,7 +7,8 @@ export type KernelErrorCode =
   | 'TOO_MANY_ROWS'
   | 'TOO_MANY_BYTES'
   | 'MISSING_COLUMN'
-  | 'INVALID_BATCH';
+  | 'INVALID_BATCH'
+  | 'INT_OUT_OF_RANGE';
 
 /** An error raised while a kernel scans data, with a typed code for callers to branch on. */
 export class KernelError extends Error {

@@ -13,6 +13,7 @@ import {
 } from 'apache-arrow';
 import type { RowColumn } from '../../transformers/planner/output-shape.js';
 import type { QueryType } from '../../transformers/planner/query-type.js';
+import { KernelError } from './kernel-error.js';
 
 /** Initial capacity of a row column's value buffer. */
 const INITIAL_CAPACITY = 1024;
@@ -63,7 +64,7 @@ export class RowColumnBuilder {
   /** Builds the Arrow vector of this column. */
   finish(): Vector {
     const elementType = this.type.kind === 'sequence' ? this.type.element : this.type;
-    const values = leafData(elementType, this.values.subarray(0, this.length));
+    const values = leafData(elementType, this.values.subarray(0, this.length), this.name);
     if (!this.offsets) return makeVector(values);
 
     const type = new List(new Field('item', values.type, false));
@@ -80,7 +81,7 @@ function growFloat(buffer: Float64Array): Float64Array {
   return larger;
 }
 
-function leafData(type: QueryType, values: Float64Array): Data<DataType> {
+function leafData(type: QueryType, values: Float64Array, name: string): Data<DataType> {
   if (type.kind === 'bool') {
     const bits = new Uint8Array((values.length + 7) >> 3);
     values.forEach((value, i) => {
@@ -89,7 +90,7 @@ function leafData(type: QueryType, values: Float64Array): Data<DataType> {
     return makeData({ type: new Bool(), length: values.length, nullCount: 0, data: bits });
   }
   if (type.kind === 'int') {
-    const data = BigInt64Array.from(values, (value) => BigInt(Math.trunc(value)));
+    const data = BigInt64Array.from(values, (value) => BigInt(checkInt64(value, name)));
     return makeData({ type: new Int64(), length: values.length, nullCount: 0, data });
   }
   return makeData({
@@ -98,6 +99,25 @@ function leafData(type: QueryType, values: Float64Array): Data<DataType> {
     nullCount: 0,
     data: values.slice(),
   });
+}
+
+/** Bounds of the int64 range as doubles: -2^63 inclusive and 2^63 exclusive. */
+const INT64_MIN = -(2 ** 63);
+const INT64_MAX_EXCLUSIVE = 2 ** 63;
+
+/**
+ * Returns an int result as an integer, raising INT_OUT_OF_RANGE for values that an int64 cannot
+ * hold: NaN and infinities from `//` or `%` by zero, and results of 2^63 or more in magnitude.
+ */
+function checkInt64(value: number, column: string): number {
+  if (Number.isFinite(value) && value >= INT64_MIN && value < INT64_MAX_EXCLUSIVE) {
+    return Math.trunc(value);
+  }
+  throw new KernelError(
+    'INT_OUT_OF_RANGE',
+    `Integer result ${value} in column '${column}' is outside the int64 range; ` +
+      'check for division or modulo by zero, or convert to float with * 1.0',
+  );
 }
 
 /** Creates the builders of a rows output. */

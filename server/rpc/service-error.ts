@@ -17,6 +17,7 @@ const STATUS_OF_CODE: Record<string, grpc.status> = {
   INVALID_DATASET_NAME: grpc.status.INVALID_ARGUMENT,
   SCHEMA_MISMATCH: grpc.status.FAILED_PRECONDITION,
   OBJECT_CORRUPT: grpc.status.DATA_LOSS,
+  MANIFEST_CORRUPT: grpc.status.DATA_LOSS,
   LIMIT_EXCEEDED: grpc.status.RESOURCE_EXHAUSTED,
   CONFLICT: grpc.status.ABORTED,
   NODE_UNAVAILABLE: grpc.status.UNAVAILABLE,
@@ -30,17 +31,32 @@ export function toServiceError(error: unknown): ServiceError {
   const metadata = new grpc.Metadata();
   if (error instanceof QuerySyntaxError) {
     metadata.set(CODE_KEY, 'QUERY_SYNTAX');
-    return { code: grpc.status.INVALID_ARGUMENT, details: error.format(), metadata };
+    return { code: grpc.status.INVALID_ARGUMENT, details: clipDetails(error.format()), metadata };
   }
   const err = error instanceof Error ? error : new Error(String(error));
   const domainCode = (err as { code?: unknown }).code;
   const skysiftCode = typeof domainCode === 'string' ? domainCode : err.name;
   metadata.set(CODE_KEY, skysiftCode);
   let status = STATUS_OF_CODE[skysiftCode] ?? grpc.status.INTERNAL;
-  if (status === grpc.status.INTERNAL && (err instanceof RangeError || err instanceof TypeError)) {
+  const invalidArgument =
+    err instanceof RangeError || err instanceof TypeError || err instanceof SyntaxError;
+  if (status === grpc.status.INTERNAL && invalidArgument) {
     status = grpc.status.INVALID_ARGUMENT;
   }
-  return { code: status, details: err.message, metadata };
+  return { code: status, details: clipDetails(err.message), metadata };
+}
+
+/**
+ * Most characters of an error message sent as gRPC status details. The details travel in an
+ * HTTP/2 trailer, and a trailer over the peer's header size limit drops the connection, so the
+ * client would see UNAVAILABLE in place of the message.
+ */
+export const MAX_DETAILS_CHARS = 2000;
+
+function clipDetails(message: string): string {
+  if (message.length <= MAX_DETAILS_CHARS) return message;
+  const cut = message.length - MAX_DETAILS_CHARS;
+  return `${message.slice(0, MAX_DETAILS_CHARS)}... (${cut} more characters)`;
 }
 
 /** An error a skysift client received from a service, with its status and skysift code. */

@@ -367,8 +367,13 @@ class Lexer {
     const start = this.offset;
     const operator = OPERATORS.find((candidate) => this.source.startsWith(candidate, start));
     if (operator === undefined) {
-      const char = String.fromCodePoint(this.source.codePointAt(start) as number);
-      this.fail(`Unexpected character '${char}'`, start);
+      const code = this.source.codePointAt(start) as number;
+      const char = String.fromCodePoint(code);
+      // Control and invisible characters are shown by their code point, as in U+0000.
+      const shown = /^[\p{L}\p{N}\p{P}\p{S}]$/u.test(char)
+        ? `'${char}'`
+        : `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+      this.fail(`Unexpected character ${shown}`, start);
     }
     this.offset += operator.length;
     return this.makeToken('operator', start);

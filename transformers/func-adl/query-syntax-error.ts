@@ -18,10 +18,34 @@ export class QuerySyntaxError extends SyntaxError {
   /** Renders `line L, column C: message`, the query line, and a caret under column C. */
   format(): string {
     const lines = this.source.split('\n');
-    const text = lines[this.position.line - 1] ?? '';
-    const caret = ' '.repeat(Math.max(0, this.position.column - 1)) + '^';
+    const { text, caretColumn } = clipLine(
+      lines[this.position.line - 1] ?? '',
+      this.position.column,
+    );
+    const caret = ' '.repeat(Math.max(0, caretColumn - 1)) + '^';
     return `line ${this.position.line}, column ${this.position.column}: ${this.message}\n  ${text}\n  ${caret}`;
   }
+}
+
+/** Characters of the query line that `format()` shows around the error column at most. */
+export const MAX_SHOWN_LINE_CHARS = 120;
+
+/**
+ * Cuts a long line to a window around `column`, marking cut ends with '...', so that an error
+ * about a long one-line query stays short. Returns the window and the caret's column in it.
+ */
+function clipLine(line: string, column: number): { text: string; caretColumn: number } {
+  if (line.length <= MAX_SHOWN_LINE_CHARS) return { text: line, caretColumn: column };
+
+  const half = MAX_SHOWN_LINE_CHARS / 2;
+  const start = Math.max(0, Math.min(column - 1 - half, line.length - MAX_SHOWN_LINE_CHARS));
+  const end = start + MAX_SHOWN_LINE_CHARS;
+  const prefix = start > 0 ? '...' : '';
+  const suffix = end < line.length ? '...' : '';
+  return {
+    text: prefix + line.slice(start, end) + suffix,
+    caretColumn: column - start + prefix.length,
+  };
 }
 
 /** Computes the 1-based line and column of `offset` in `source`. */

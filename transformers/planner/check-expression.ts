@@ -91,6 +91,13 @@ function checkNumber(context: CheckContext, node: Extract<Expr, { kind: 'number'
   if (!Number.isFinite(node.value)) {
     context.fail(node, `Number ${node.value} is out of range; use a finite number`);
   }
+  // Kernels compute ints as doubles, which hold every integer up to 2^53 exactly.
+  if (node.isInteger && !Number.isSafeInteger(node.value)) {
+    context.fail(
+      node,
+      `Integer ${node.value} is outside the exact range of ±${Number.MAX_SAFE_INTEGER}; write it as a float, as in ${node.value.toExponential()}`,
+    );
+  }
   const type = node.isInteger ? INT : FLOAT;
   return { op: 'number', value: node.value, type, span: node.span };
 }

@@ -74,6 +74,9 @@ export function rowColumns(itemType: QueryType): RowColumn[] | string {
   } else {
     columns = [{ name: 'col1', type: itemType }];
   }
+  if (columns.length === 0) {
+    return `The query returns ${formatType(itemType)}, which gives rows without columns; return at least one value, as in {'met': e.MET_pt}`;
+  }
 
   for (const column of columns) {
     if (!storableInRows(column.type)) {

@@ -126,7 +126,8 @@ function checkHistogramAxis(output: { bins: number; low: number; high: number })
   }
 }
 
-function positiveLimit(name: string, value: number): number {
+/** Returns `value` when it is a finite number of at least 1; throws RangeError otherwise. */
+export function positiveLimit(name: string, value: number): number {
   if (!Number.isFinite(value) || value < 1) {
     throw new RangeError(`Limit ${name} is ${value}; use a positive number`);
   }

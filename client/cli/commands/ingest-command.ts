@@ -9,12 +9,16 @@ import { nodeCount, openStore, STORE_OPTIONS } from '../store-options.js';
 export const INGEST_USAGE = `skysift ingest FILE... --dataset NAME [options]
 
 Reads Parquet or Arrow IPC files (flat NanoAOD or nested layout) and appends their events to a
-dataset as Arrow IPC objects, publishing a new manifest version once every object is written.
+dataset as Arrow IPC objects (or row objects with --format rows), publishing a new manifest
+version once every object is written.
 
   --dataset NAME            dataset to create or append to (required)
   --events-per-object N     events per object (default 100000)
   --batch-events N          events per Arrow record batch inside an object (default 65536)
   --compression C           object body compression: none, lz4 or zstd (default none)
+  --format F                object format: arrow (columnar) or rows (FlatBuffers row objects for
+                            frequent small appends; 'skysift compact' rewrites them as arrow)
+                            (default arrow)
   --nodes N                 place objects on the N embedded storage nodes node-1..node-N (default 2)
   --node-ids A,B,...        place objects on these storage node ids instead
   --replicas N              nodes that can serve each object, tried in turn when one fails (default 1)
@@ -32,6 +36,7 @@ export async function ingestCommand(args: string[]): Promise<void> {
       'events-per-object': { type: 'string' },
       'batch-events': { type: 'string' },
       compression: { type: 'string' },
+      format: { type: 'string' },
       nodes: { type: 'string' },
       'node-ids': { type: 'string' },
       replicas: { type: 'string' },
@@ -44,6 +49,7 @@ export async function ingestCommand(args: string[]): Promise<void> {
   if (positionals.length === 0)
     throw new CliError('Missing input files: pass one or more Parquet or Arrow files');
   const compression = parseCompression(values.compression);
+  const format = parseFormat(values.format);
   const nodes =
     values['node-ids']?.split(',').filter((id) => id !== '') ??
     embeddedNodeIds(nodeCount(values.nodes, 2));
@@ -56,6 +62,7 @@ export async function ingestCommand(args: string[]): Promise<void> {
       eventsPerObject: parseCount('--events-per-object', values['events-per-object']),
       batchEvents: parseCount('--batch-events', values['batch-events']),
       compression,
+      format,
       nodes,
       replicas: parseCount('--replicas', values.replicas),
     });
@@ -82,6 +89,11 @@ export function plural(count: number, noun: string): string {
 function parseCompression(text: string | undefined): 'none' | 'lz4' | 'zstd' | undefined {
   if (text === undefined || text === 'none' || text === 'lz4' || text === 'zstd') return text;
   throw new CliError(`Invalid --compression value '${text}': expected none, lz4 or zstd`);
+}
+
+function parseFormat(text: string | undefined): 'arrow' | 'rows' | undefined {
+  if (text === undefined || text === 'arrow' || text === 'rows') return text;
+  throw new CliError(`Invalid --format value '${text}': expected arrow or rows`);
 }
 
 /** Parses a positive whole-number option, or returns undefined when it is absent. */

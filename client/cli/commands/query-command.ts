@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import { tableFromArrays, type Table } from 'apache-arrow';
 import { parseArgs } from 'node:util';
 import type { HistogramPartial, ScalarPartial } from '../../../object-class/kernels/plan.js';
@@ -56,6 +57,7 @@ export async function queryCommand(args: string[]): Promise<void> {
   const query = await queryText(values.file, positionals);
   const output = outputRequest(values.hist, query);
   const format = parseFormat(values.format);
+  await checkOutputDirectory(values.output);
 
   const connection = await connect(values);
   try {
@@ -67,6 +69,18 @@ export async function queryCommand(args: string[]): Promise<void> {
     if (!values.quiet) process.stderr.write(formatSummary(result.summary) + '\n');
   } finally {
     await connection.close();
+  }
+}
+
+/** Fails before the query runs when the folder of `-o FILE` does not exist. */
+async function checkOutputDirectory(file: string | undefined): Promise<void> {
+  if (file === undefined || file === '-') return;
+  const directory = path.dirname(path.resolve(file));
+  const stat = await fs.stat(directory).catch(() => null);
+  if (stat === null || !stat.isDirectory()) {
+    throw new CliError(
+      `Cannot write '${file}': the folder '${directory}' does not exist; create it first or choose another -o FILE`,
+    );
   }
 }
 
