@@ -45,7 +45,6 @@ describe('hostile queries through a cluster', () => {
   it.each([
     ['Select(lambda e: (e.nJet + 1) // 0)', 'Integer result Infinity'],
     ['Select(lambda e: e.nJet % 0)', 'Integer result NaN'],
-    ['Select(lambda e: e.nJet ** -1)', 'Integer result Infinity'],
     ['Select(lambda e: 2 ** 64)', 'Integer result 18446744073709552000'],
     ['Select(lambda e: e.nJet * 4503599627370496 * 2048)', 'Integer result 9223372036854776000'],
   ])('rejects int results outside int64: %s', async (query, message) => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DatasetSchema } from '../../object-class/dataset/schema.js';
 import { parseAnyQuery } from '../../transformers/func-adl/parse-any-query.js';
+import { checkQuery } from '../../transformers/planner/check-query.js';
 import { planQuery } from '../../transformers/planner/plan-query.js';
 
 const SCHEMA: DatasetSchema = {
@@ -43,4 +44,23 @@ describe('query forms', () => {
       expect(planOf(text)).toEqual(expected);
     });
   }
+});
+
+describe('power typing', () => {
+  const itemType = (expr: string) => {
+    const text = `Select(lambda e: ${expr})`;
+    return checkQuery(parseAnyQuery(text), text, SCHEMA).itemType.kind;
+  };
+
+  it('keeps int for a non-negative literal exponent', () => {
+    expect(itemType('e.nJet ** 2')).toBe('int');
+  });
+
+  it('gives float for a negative exponent', () => {
+    expect(itemType('2 ** -1')).toBe('float');
+  });
+
+  it('gives float for a computed exponent', () => {
+    expect(itemType('2 ** e.nJet')).toBe('float');
+  });
 });

@@ -277,7 +277,12 @@ function checkBinary(context: CheckContext, node: Binary, scope: Scope | undefin
     return { op: 'fourVectorSum', left, right, type: left.type, span };
   }
 
-  const type = arithmeticType(node.op, left.type, right.type);
+  let type = arithmeticType(node.op, left.type, right.type);
+  // Python gives an int for `int ** int` only when the exponent is not negative, and the sign of
+  // a computed exponent is unknown before the scan, so only a literal exponent keeps the int.
+  if (node.op === '**' && type?.kind === 'int' && !(right.op === 'number' && right.value >= 0)) {
+    type = FLOAT;
+  }
   if (!type) {
     context.fail(
       node,
