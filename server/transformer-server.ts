@@ -168,10 +168,13 @@ const CLIENT_ERRORS = new Set([
 async function describe(store: ObjectStore, dataset: string): Promise<{ json: string }> {
   if (dataset === '') return { json: JSON.stringify(await listDatasets(store)) };
   const manifest = await requireManifest(store, dataset);
-  const bytes = manifest.objects.reduce((sum, o) => sum + o.info.byteSize, 0);
-  const { objects: _objects, ...rest } = manifest;
+  const { objects, ...rest } = manifest;
+  const objectsPerNode: Record<string, number> = {};
+  for (const object of objects)
+    objectsPerNode[object.node] = (objectsPerNode[object.node] ?? 0) + 1;
+  const byteSize = objects.reduce((sum, o) => sum + o.info.byteSize, 0);
   return {
-    json: JSON.stringify({ ...rest, objectCount: manifest.objects.length, byteSize: bytes }),
+    json: JSON.stringify({ ...rest, objectCount: objects.length, byteSize, objectsPerNode }),
   };
 }
 

@@ -49,7 +49,7 @@ export async function datasetsCommand(args: string[]): Promise<void> {
   }
 }
 
-/** What the transformer's Describe call returns for one dataset. */
+/** Description of one dataset, as the transformer's Describe call returns it. */
 interface DatasetDescription {
   dataset: string;
   version: number;
