@@ -46,7 +46,8 @@ describe('hostile queries through a cluster', () => {
     ['Select(lambda e: (e.nJet + 1) // 0)', 'Integer result Infinity'],
     ['Select(lambda e: e.nJet % 0)', 'Integer result NaN'],
     ['Select(lambda e: 2 ** 64)', 'Integer result 18446744073709552000'],
-    ['Select(lambda e: e.nJet * 4503599627370496 * 2048)', 'Integer result 9223372036854776000'],
+    // Which object fails first varies, and so does the overflowing nJet value it reports.
+    ['Select(lambda e: e.nJet * 4503599627370496 * 2048)', 'Integer result '],
   ])('rejects int results outside int64: %s', async (query, message) => {
     const error = await failure(query);
     expect(error.message).toContain(message);
