@@ -6,24 +6,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readInputFile } from '../../client/io/read-input-file.js';
 import { SkysiftClient } from '../../client/skysift-client.js';
 import { appendTable } from '../../object-class/dataset/append-table.js';
-import { requireManifest } from '../../object-class/dataset/manifest.js';
 import type { HistogramPartial } from '../../object-class/kernels/plan.js';
 import { LocalObjectStore } from '../../object-class/store/local-store.js';
 import { startEmbeddedCluster, type EmbeddedCluster } from '../../server/embedded-cluster.js';
 import { fill, INDEPENDENT_EXPECTATIONS } from '../support/adl-reference.js';
+import { placementCounts } from '../support/placement.js';
 import { REPO_ROOT } from '../support/run-cli.js';
 import { sampleDataDir, sampleFiles } from '../support/sample-data.js';
 
 const dataDir = sampleDataDir();
-
-/** Counts the objects the manifest places on each node, as the query summary reports them. */
-async function placement(store: LocalObjectStore, dataset: string) {
-  const counts: Record<string, number> = {};
-  for (const object of (await requireManifest(store, dataset)).objects) {
-    counts[object.node] = (counts[object.node] ?? 0) + 1;
-  }
-  return counts;
-}
 
 describe.skipIf(dataDir === null)('ADL tasks without references through gRPC', () => {
   let dir: string;
@@ -67,7 +58,7 @@ describe.skipIf(dataDir === null)('ADL tasks without references through gRPC', (
         const histogram = result.aggregate as HistogramPartial;
         expect(values.length).toBeGreaterThan(0);
         expect(histogram.counts).toEqual(fill(values, bins, low, high));
-        expect(result.summary.objectsPerNode).toEqual(await placement(store, layout));
+        expect(result.summary.objectsPerNode).toEqual(await placementCounts(store, layout));
         expect(result.summary.eventsScanned).toBe(1000);
       });
     }

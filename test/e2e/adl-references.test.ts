@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireManifest } from '../../object-class/dataset/manifest.js';
 import { LocalObjectStore } from '../../object-class/store/local-store.js';
+import { placementCounts } from '../support/placement.js';
 import { runCli, REPO_ROOT } from '../support/run-cli.js';
 import { SAMPLE_DATA_SKIP, sampleDataDir, sampleFiles } from '../support/sample-data.js';
 
@@ -13,13 +13,10 @@ const LAYOUTS = ['flat', 'nested'] as const;
 
 /** Renders the manifest's objects per node the way the query summary prints them. */
 async function placementText(home: string, dataset: string): Promise<string> {
-  const counts = new Map<string, number>();
-  for (const object of (await requireManifest(new LocalObjectStore(home), dataset)).objects) {
-    counts.set(object.node, (counts.get(object.node) ?? 0) + 1);
-  }
-  return [...counts]
+  const counts = await placementCounts(new LocalObjectStore(home), dataset);
+  return Object.entries(counts)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([n, c]) => `${n}: ${c}`)
+    .map(([node, count]) => `${node}: ${count}`)
     .join(', ');
 }
 

@@ -16,6 +16,7 @@ import { S3ObjectStore } from '../../object-class/store/s3-store.js';
 import { startEmbeddedCluster, type EmbeddedCluster } from '../../server/embedded-cluster.js';
 import { readClusterEnv } from '../setup/ceph-global-setup.js';
 import { s3TestTarget, type S3TestTarget } from '../setup/s3-test-target.js';
+import { placementCounts } from '../support/placement.js';
 import { REPO_ROOT } from '../support/run-cli.js';
 import { sampleDataDir, sampleFiles } from '../support/sample-data.js';
 
@@ -48,15 +49,6 @@ async function startS3Cluster(t: Available, bucket: string, maxAttempts?: number
     storeForNode: () => openS3(t, bucket, maxAttempts),
   });
   return { store, cluster, client: new SkysiftClient(cluster.endpoint) };
-}
-
-/** Counts the objects the manifest places on each node, as the query summary reports them. */
-async function placement(store: S3ObjectStore, dataset: string): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {};
-  for (const object of (await requireManifest(store, dataset)).objects) {
-    counts[object.node] = (counts[object.node] ?? 0) + 1;
-  }
-  return counts;
 }
 
 function taskQuery(task: string): {
@@ -109,7 +101,7 @@ describe.skipIf(!target.available || dataDir === null)('ADL on Ceph S3 across th
         });
         const expected = readFileSync(sampleFiles(dataDir!).ref(task), 'utf8');
         expect(formatHistogramCsv(result.aggregate as HistogramPartial)).toBe(expected);
-        expect(result.summary.objectsPerNode).toEqual(await placement(store, layout));
+        expect(result.summary.objectsPerNode).toEqual(await placementCounts(store, layout));
         expect(result.summary.objectsScanned).toBe(10);
       });
     }
