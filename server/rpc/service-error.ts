@@ -78,10 +78,16 @@ export function fromServiceError(error: unknown, endpoint: string): RemoteError 
   const status = e.code ?? grpc.status.UNKNOWN;
   if (status === grpc.status.UNAVAILABLE && code === '') {
     return new RemoteError(
-      `Service at ${endpoint} is unavailable (${e.details ?? 'no details'}); check that it is running`,
+      `Service at ${endpoint} is unavailable (${connectionDetails(e.details)}); check that it is running`,
       status,
       'UNAVAILABLE',
     );
   }
   return new RemoteError(e.details || String(error), status, code);
+}
+
+/** Shortens grpc-js connection details, which end in an empty `Resolution note: ` field. */
+function connectionDetails(details: string | undefined): string {
+  if (details === undefined || details === '') return 'no details';
+  return details.replace(/\.?\s*Resolution note:\s*$/, '');
 }
