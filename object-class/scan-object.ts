@@ -9,7 +9,7 @@ import { compileKernel, type Kernel } from './kernels/compile-kernel.js';
 import type { ScanPlan } from './kernels/plan.js';
 import type { ObjectStore } from './store/object-store.js';
 
-/** What a scan of one object produces. */
+/** Result of the scan of one object. */
 export interface ScanResult {
   /** The partial aggregate, for aggregate outputs. */
   partial?: unknown;

@@ -6,11 +6,11 @@ import type { ComparisonOperator, TypedExpr } from './typed-tree.js';
 /** Column statistics of one object, keyed by leaf path such as `MET_pt` or `Jet.pt`. */
 export type ObjectStatistics = Record<string, ColumnStatistics>;
 
-/** A closed range of values, or `empty` when the object holds no value at all. */
+/** A closed range of values, or `empty` when the object contains no value at all. */
 type Range = { min: number; max: number } | 'empty' | null;
 
 /**
- * Builds a test that tells, from an object's column statistics alone, that no event of the object
+ * Builds a test that proves, from an object's column statistics alone, that no event of the object
  * can pass the query's leading `Where` steps, so the object need not be scanned. Returns null when
  * the query has no such step. The rules: AND skips when any branch can; OR skips only when every
  * branch can; NOT never skips; a comparison skips when the ranges of its two sides cannot meet;

@@ -8,7 +8,7 @@ import { planQuery, type OutputRequest } from '../planner/plan-query.js';
 import { formatType } from '../planner/query-type.js';
 import type { TypedExpr, TypedLambda } from '../planner/typed-tree.js';
 
-/** What `explain` shows of a query. */
+/** The stages of a query that `explain` shows. */
 export interface Explanation {
   qastle: string;
   typedTree: string;
@@ -67,7 +67,7 @@ function withEventSource(tree: Expr): Expr {
   };
 }
 
-/** Prints a tree as qastle; keyword arguments and `in` have no qastle form, so those say so. */
+/** Prints a tree as qastle; keyword arguments and `in` have no qastle form, so the text names the reason instead. */
 function qastleOf(tree: Expr): string {
   try {
     return toQastle(tree);

@@ -27,7 +27,7 @@ export interface QueryRequest {
   requestId?: string;
 }
 
-/** What the transformer needs to run queries. */
+/** Dependencies and settings of the transformer's query runs. */
 export interface QueryContext {
   store: ObjectStore;
   pool: NodePool;
@@ -68,7 +68,7 @@ const RETRYABLE = new Set([
 
 /**
  * Runs a query: parses and plans it against the dataset's schema, sends one scan per object to the
- * node that holds it (bounded concurrency, retries with backoff), merges each object's partial
+ * node that stores it (bounded concurrency, retries with backoff), merges each object's partial
  * result exactly once, and yields row results in object order as soon as they are ready.
  */
 export async function* runQuery(
@@ -108,7 +108,7 @@ export async function* runQuery(
   let finished = false;
   try {
     // Results are taken in object order, so rows leave in event order and floating-point sums
-    // are added in the same order on every run, whichever node answers first.
+    // are added in the same order on every run, whichever node replies first.
     let merged: unknown = undefined;
     for (let index = 0; index < objects.length; index++) {
       const reply = await fanOut.waitFor(index);

@@ -165,8 +165,11 @@ function aggregateTable(aggregate: HistogramPartial | ScalarPartial): Table {
   }
   const { bins, low, high, counts } = aggregate;
   const width = (high - low) / bins;
-  const edge = (i: number) =>
-    i <= 0 ? -Infinity : i > bins + 1 ? Infinity : low + (i - 1) * width;
+  const edge = (i: number) => {
+    if (i <= 0) return -Infinity;
+    if (i > bins + 1) return Infinity;
+    return low + (i - 1) * width;
+  };
   return tableFromArrays({
     bin: Int32Array.from(counts, (_, i) => i),
     low: Float64Array.from(counts, (_, i) => edge(i)),
