@@ -24,7 +24,7 @@ export interface QueryResult {
   summary: QuerySummary;
 }
 
-/** What `explain` returns: the query as qastle, the typed tree and the plan each object runs. */
+/** Result of `explain`: the query as qastle, the typed tree and the plan each object runs. */
 export interface ExplainResult {
   qastle: string;
   typedTree: string;

@@ -15,7 +15,7 @@ import { createKernelRuntime, type KernelRuntime } from './kernel-runtime.js';
 import type { HistogramPartial, OutputSpec, ScalarPartial, ScanPlan } from './plan.js';
 import { createRowBuilders, finishRows, type RowColumnBuilder } from './row-columns.js';
 
-/** What one kernel run returns. */
+/** Result of one kernel run. */
 export interface KernelResult {
   /** The partial aggregate, for histogram and scalar outputs. */
   partial?: HistogramPartial | ScalarPartial;

@@ -14,7 +14,7 @@ export interface ScanPlan {
    * `['Jet', 'pt']` for a field of a list of structs, `['MET', 'pt']` for a struct field.
    */
   columns: string[][];
-  /** What the node returns. */
+  /** Result the node returns. */
   output: OutputSpec;
   /**
    * Most combinations one `Choose(n)` may form in one event; the kernel stops with an error

@@ -58,7 +58,7 @@ describe('storage node killed mid-query', () => {
 
   it('retries on a restarted node and returns the exact result', async () => {
     const victim = nodes[1];
-    // A stopped node holds its scans, so the kill lands while the query is in flight.
+    // A stopped node keeps its scans pending, so the kill lands while the query is in flight.
     victim.child.kill('SIGSTOP');
     const running = client.query({ dataset: 'events', query: QUERY, output: OUTPUT });
     await new Promise((resolve) => setTimeout(resolve, 200));

@@ -89,7 +89,7 @@ export function checkToFourMomentum(
   return { op: 'toFourVector', record: object, type: FOURVECTOR, span: node.span };
 }
 
-/** Returns the field name that holds the mass of `record`: `mass`, or `m` when only that exists. */
+/** Returns the field name that contains the mass of `record`: `mass`, or `m` when only that exists. */
 export function massFieldName(record: RecordType): string {
   return recordField(record, 'mass') ? 'mass' : 'm';
 }

@@ -33,11 +33,11 @@ export interface LeafSource {
 export interface CollectionSource {
   name: string;
   layout: 'flat' | 'nested';
-  /** Fields in schema order; each leaf path starts at the list column that holds it. */
+  /** Fields in schema order; each leaf path starts at the list column that contains it. */
   fields: Map<string, LeafSource>;
 }
 
-/** What an event attribute resolves to. */
+/** Resolution of one event attribute. */
 export type ViewEntry =
   | { kind: 'scalar'; leaf: LeafSource }
   | { kind: 'count'; collection: string }

@@ -6,7 +6,7 @@ import { checkQuery, type CheckedQuery } from './check-query.js';
 import { histogramFill, rowColumns } from './output-shape.js';
 import { plannedColumns } from './planned-columns.js';
 
-/** What the client asks a query to return. */
+/** Output a client requests of a query. */
 export type OutputRequest =
   | { kind: 'histogram'; bins: number; low: number; high: number }
   | { kind: 'rows' }
@@ -48,7 +48,17 @@ export function planQuery(
   output: OutputRequest,
   limits: PlanLimits = {},
 ): ScanPlan {
-  const checked = checkQuery(tree, text, schema);
+  return planCheckedQuery(checkQuery(tree, text, schema), text, schema, output, limits);
+}
+
+/** Builds the plan of a query that `checkQuery` has already checked against `schema`. */
+export function planCheckedQuery(
+  checked: CheckedQuery,
+  text: string,
+  schema: DatasetSchema,
+  output: OutputRequest,
+  limits: PlanLimits = {},
+): ScanPlan {
   const spec = outputSpec(checked, text, output, limits);
   return {
     query: text,

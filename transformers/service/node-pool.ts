@@ -19,7 +19,7 @@ export interface ScanDone {
   nodeId: string;
 }
 
-/** What one object's scan returned: the Arrow IPC stream of its rows (if any) and the summary. */
+/** Reply of one object's scan: the Arrow IPC stream of its rows (if any) and the summary. */
 export interface ScanReplyData {
   ipc: Uint8Array | null;
   done: ScanDone;

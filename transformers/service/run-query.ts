@@ -14,7 +14,7 @@ import { RemoteError } from '../../server/rpc/service-error.js';
 import { parseAnyQuery } from '../func-adl/parse-any-query.js';
 import type { ParseOptions } from '../func-adl/parser.js';
 import { checkQuery } from '../planner/check-query.js';
-import { planQuery, type OutputRequest, type PlanLimits } from '../planner/plan-query.js';
+import { planCheckedQuery, type OutputRequest, type PlanLimits } from '../planner/plan-query.js';
 import { objectPruner } from '../planner/prune-objects.js';
 import type { NodePool, ScanReplyData } from './node-pool.js';
 import { emptySummary, type QuerySummary } from './query-summary.js';
@@ -80,10 +80,18 @@ export async function* runQuery(
   const log = ctx.log.child({ requestId, dataset: request.dataset });
   const manifest = await requireManifest(ctx.store, request.dataset);
   const tree = parseAnyQuery(request.query, ctx.parseOptions);
-  const plan = planQuery(tree, request.query, manifest.schema, request.output, ctx.limits);
+  // One check of the query serves both the plan and the object pruning.
+  const checked = checkQuery(tree, request.query, manifest.schema);
+  const plan = planCheckedQuery(
+    checked,
+    request.query,
+    manifest.schema,
+    request.output,
+    ctx.limits,
+  );
   const summary = emptySummary(requestId, request.dataset);
   summary.objectsTotal = manifest.objects.length;
-  const skip = objectPruner(checkQuery(tree, request.query, manifest.schema));
+  const skip = objectPruner(checked);
   const objects =
     skip === null ? manifest.objects : manifest.objects.filter((o) => !skip(o.info.statistics));
   summary.objectsSkipped = manifest.objects.length - objects.length;
